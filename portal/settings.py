@@ -1,0 +1,289 @@
+"""Settings for the OpenEMR patient portal, read only from the environment.
+
+Fail closed: every secret and database is required (ImproperlyConfigured names the missing variable),
+DEBUG is off unless asked for, cookies are Secure unless explicitly turned off for the local demo.
+Every variable is listed in deploy/portal.env.example.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+
+
+def env_secret(name):
+    """A required secret from NAME or from the file named by NAME_FILE (systemd credentials, Docker secrets)."""
+    path = env.str(f"{name}_FILE", default="")
+    if path:
+        try:
+            value = Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {exc.strerror}") from None
+    else:
+        value = env.str(name, default="")
+    if not value:
+        raise ImproperlyConfigured(f"Set the environment variable {name} (or {name}_FILE).")
+    return value
+
+
+def env_required(name):
+    value = env.str(name, default="")
+    if not value:
+        raise ImproperlyConfigured(f"Set the environment variable {name}.")
+    return value
+
+
+SECRET_KEY = env_secret("PORTAL_SECRET_KEY")
+DEBUG = env.bool("PORTAL_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("PORTAL_ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "portal",
+    "audit",
+    "records",
+    "accounts",
+]
+
+MIDDLEWARE = [
+    "portal.middleware.RequestIDMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.StaffNetworkMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees a lockout raised by the authentication backend.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Databases -----------------------------------------------------------------------------------------
+# "default": the portal's own small database (credentials, OTP devices, sessions, lockouts, audit log).
+# "openemr": OpenEMR's database, reached through a SELECT-only account; every records model routes here and
+# portal.routers refuses writes and migrations on it.
+CLINIC_TIME_ZONE = env.str("PORTAL_CLINIC_TIME_ZONE", default="UTC")
+
+
+def _database(url_var, ssl_prefix):
+    config = env.db_url_config(env_required(url_var))
+    ssl = {key: env.str(f"{ssl_prefix}_SSL_{key.upper()}", default="") for key in ("ca", "cert", "key")}
+    ssl = {key: value for key, value in ssl.items() if value}
+    if config["ENGINE"] == "django.db.backends.mysql":
+        config.setdefault("OPTIONS", {})["charset"] = "utf8mb4"
+        if ssl:
+            config["OPTIONS"]["ssl"] = ssl
+    elif ssl:
+        raise ImproperlyConfigured(f"{ssl_prefix}_SSL_* is set but {url_var} is not a MySQL/MariaDB URL.")
+    # Reuse connections, but check them before use so the portal recovers by itself after an outage.
+    config["CONN_MAX_AGE"] = env.int("PORTAL_DB_CONN_MAX_AGE", default=60)
+    config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {
+    "default": _database("PORTAL_DATABASE_URL", "PORTAL_DB"),
+    "openemr": _database("OPENEMR_DATABASE_URL", "OPENEMR_DB"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    # Strict mode for our own writes (Django's recommendation); OpenEMR's connection is read-only anyway.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "SET sql_mode='STRICT_TRANS_TABLES'"
+# OpenEMR stores naive local wall-clock times of the clinic (schema doc §0.2, §2.4).
+DATABASES["openemr"]["TIME_ZONE"] = CLINIC_TIME_ZONE
+if DATABASES["openemr"]["ENGINE"] == "django.db.backends.mysql" and env.bool(
+    "OPENEMR_DB_READ_ONLY_SESSION", default=True
+):
+    # Third lock after the router and the grants: the server itself refuses writes in this session.
+    DATABASES["openemr"]["OPTIONS"]["init_command"] = "SET SESSION TRANSACTION READ ONLY"
+DATABASES["openemr"]["TEST"] = {"NAME": env.str("OPENEMR_TEST_DATABASE_NAME", default="test_openemr")}
+
+DATABASE_ROUTERS = ["portal.routers.OpenEMRRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication --------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # Counts failures and refuses locked-out usernames and addresses before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2id first: memory-hard, the OWASP recommendation for password storage.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.validators.PersonalInformationValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "records:summary"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# django-axes: 5 failures in 15 minutes locks a username, and separately a client address (online guessing).
+AXES_ENABLED = env.bool("PORTAL_LOCKOUT_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("PORTAL_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "portal.lib.client_ip.axes_client_ip"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+# Addresses of reverse proxies whose X-Forwarded-For we believe; never a raw, client-supplied header.
+PORTAL_TRUSTED_PROXIES = env.list("PORTAL_TRUSTED_PROXIES", default=[])
+
+OTP_TOTP_ISSUER = env.str("PORTAL_CLINIC_NAME", default="Clinic patient portal")
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp doubles the wait after each failed code
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# --- Sessions and cookies --------------------------------------------------------------------------------
+SECURE_COOKIES = env.bool("PORTAL_SECURE_COOKIES", default=True)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env.int("PORTAL_SESSION_MAX_AGE", default=12 * 3600)  # absolute lifetime
+PORTAL_IDLE_TIMEOUT = env.int("PORTAL_IDLE_TIMEOUT", default=15 * 60)  # enforced server-side
+PORTAL_IDLE_WARNING = env.int("PORTAL_IDLE_WARNING", default=2 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# __Host- cookies are only accepted by browsers over HTTPS, for the whole host, without Domain.
+SESSION_COOKIE_NAME = "__Host-portal_session" if SECURE_COOKIES else "portal_session"
+CSRF_COOKIE_NAME = "__Host-portal_csrf" if SECURE_COOKIES else "portal_csrf"
+CSRF_TRUSTED_ORIGINS = env.list("PORTAL_CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
+# --- Transport and headers -------------------------------------------------------------------------------
+if PORTAL_TRUSTED_PROXIES:
+    # Only behind our nginx, which overwrites X-Forwarded-Proto (deploy/nginx/portal.conf).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("PORTAL_SSL_REDIRECT", default=False)
+# HSTS lives in exactly one place; by default that is nginx, so Django sends none.
+SECURE_HSTS_SECONDS = env.int("PORTAL_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    }
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024  # the portal accepts small forms only
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+
+# --- Internationalisation and display --------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = CLINIC_TIME_ZONE
+USE_I18N = True
+USE_TZ = True
+PORTAL_DATE_FORMAT = env.str("PORTAL_DATE_FORMAT", default="M j, Y")  # Django date format, e.g. "m/d/Y"
+PORTAL_TIME_FORMAT = env.str("PORTAL_TIME_FORMAT", default="g:i A")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": env.str(
+            "PORTAL_STATICFILES_STORAGE",
+            default="whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if not DEBUG
+            else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = env.bool("PORTAL_STATIC_USE_FINDERS", default=DEBUG)
+
+# --- The clinic and the portal's policies ---------------------------------------------------------------
+PORTAL_CLINIC_NAME = env.str("PORTAL_CLINIC_NAME", default="Clinic patient portal")
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Only patients whose patient_data.allow_patient_portal is YES may use the portal (OpenEMR's own rule).
+PORTAL_REQUIRE_ALLOW_PORTAL = env.bool("PORTAL_REQUIRE_ALLOW_PORTAL", default=True)
+# Encounters whose sensitivity is not normal/empty (and everything linked to them) are hidden by default.
+PORTAL_SHOW_SENSITIVE_ENCOUNTERS = env.bool("PORTAL_SHOW_SENSITIVE_ENCOUNTERS", default=False)
+# Lab results: "immediate" (information-blocking rules expect it), "reviewed", or "delay" (N hours).
+PORTAL_LAB_RELEASE = env.str("PORTAL_LAB_RELEASE", default="immediate")
+PORTAL_LAB_RELEASE_DELAY_HOURS = env.int("PORTAL_LAB_RELEASE_DELAY_HOURS", default=72)
+PORTAL_VITALS_UNITS = env.str("PORTAL_VITALS_UNITS", default="us")  # "us" or "metric"
+PORTAL_APPOINTMENT_MONTHS = env.int("PORTAL_APPOINTMENT_MONTHS", default=6)
+PORTAL_ACTIVATION_DAYS = env.int("PORTAL_ACTIVATION_DAYS", default=14)
+PORTAL_PATIENT_OTP_REQUIRED = env.bool("PORTAL_PATIENT_OTP_REQUIRED", default=True)
+PORTAL_STAFF_NETWORKS = env.list("PORTAL_STAFF_NETWORKS", default=[])
+# Tamper evidence for the audit chain (HMAC-SHA256 key).
+PORTAL_AUDIT_KEY = env_secret("PORTAL_AUDIT_KEY")
+PORTAL_AUDIT_RETENTION_DAYS = env.int("PORTAL_AUDIT_RETENTION_DAYS", default=6 * 365)
+# Development only: serve even when the OpenEMR account could write (portal_check refuses otherwise).
+PORTAL_ALLOW_WRITABLE_OPENEMR = env.bool("PORTAL_ALLOW_WRITABLE_OPENEMR", default=False)
+if PORTAL_ALLOW_WRITABLE_OPENEMR and not DEBUG:
+    raise ImproperlyConfigured("PORTAL_ALLOW_WRITABLE_OPENEMR is for development only and needs PORTAL_DEBUG=1.")
+
+# --- Logging: event names and internal ids only, never PHI, form data or secrets ------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "portal.middleware.RequestIDLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's request logger would print request paths and, on errors, local variables in DEBUG.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,53 @@
+"""Site-wide views: health check and error pages."""
+
+import logging
+
+from django.db import DatabaseError, connections
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+def _database_answers(alias):
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True
+    except DatabaseError:
+        connections[alias].close()  # reconnect on the next check
+        return False
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 when both databases answer, 503 otherwise. No PHI, no versions, no details beyond up/down."""
+    checks = {alias: "ok" if _database_answers(alias) else "unavailable" for alias in ("default", "openemr")}
+    healthy = all(state == "ok" for state in checks.values())
+    if not healthy:
+        logger.warning("healthz failing: %s", ",".join(a for a, s in checks.items() if s != "ok"))
+    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/403_csrf.html", status=403)
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)

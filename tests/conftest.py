@@ -82,3 +82,69 @@ def mariadb_server():
     server = MariaDBServer().start()
     yield server
     server.destroy()
+
+
+# --- Personas: alice (patient, pid 1), bob (patient, pid 2), staff --------------------------------------
+PASSWORD = "Correct-horse-battery-42"
+
+
+def _verified_client(client, user, device):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def make_patient_account(db):
+    """make_patient_account(pid, username) -> User with an active PatientAccount and a confirmed TOTP device."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import PatientAccount
+
+    def make(pid, username, state=PatientAccount.State.ACTIVE):
+        user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+        PatientAccount.objects.create(user=user, pid=pid, state=state, issued_at=timezone.now())
+        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def alice(make_patient_account, openemr):
+    factories.PatientFactory(pid=1, fname="Alice", lname="Martín")
+    return make_patient_account(1, "alice")
+
+
+@pytest.fixture
+def bob(make_patient_account, openemr):
+    factories.PatientFactory(pid=2, fname="Bob", lname="Nguyễn", email="bob@example.org")
+    return make_patient_account(2, "bob")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    """A browser session signed in as alice with her second factor verified."""
+    return _verified_client(client, alice, alice.totpdevice_set.get())
+
+
+@pytest.fixture
+def staff(db):
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.create_user(username="frontdesk", password=PASSWORD, is_staff=True,
+                                                first_name="Dana", last_name="Front")
+    TOTPDevice.objects.create(user=user, name="Staff authenticator", confirmed=True)
+    return user
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    return _verified_client(client, staff, staff.totpdevice_set.get())

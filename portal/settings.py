@@ -111,6 +111,10 @@ def _database(url_var, ssl_prefix):
         config.setdefault("OPTIONS", {})["charset"] = "utf8mb4"
         if ssl:
             config["OPTIONS"]["ssl"] = ssl
+            if "ca" in ssl:
+                # Without this, Connector/C checks the CA but not the server's host name (a stolen
+                # certificate for another host would be accepted).
+                config["OPTIONS"]["ssl_mode"] = "VERIFY_IDENTITY"
     elif ssl:
         raise ImproperlyConfigured(f"{ssl_prefix}_SSL_* is set but {url_var} is not a MySQL/MariaDB URL.")
     # Reuse connections, but check them before use so the portal recovers by itself after an outage.
@@ -170,6 +174,9 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "portal.lib.client_ip.axes_client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# axes keeps the POST body of failed attempts: mask every secret and identifying field our forms send.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "activation_code", "date_of_birth",
+                             "otp_token", "new_password1", "new_password2", "old_password", "csrfmiddlewaretoken"]
 # Addresses of reverse proxies whose X-Forwarded-For we believe; never a raw, client-supplied header.
 PORTAL_TRUSTED_PROXIES = env.list("PORTAL_TRUSTED_PROXIES", default=[])
 

@@ -1,8 +1,20 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.login, name="login"),
+    path("login/code/", views.login_otp, name="login_otp"),
+    path("login/backup-code/", views.login_backup, name="login_backup"),
+    path("login/new-authenticator/", views.enrol, name="enrol"),
+    path("logout/", views.logout_view, name="logout"),
+    path("keepalive/", views.keepalive, name="keepalive"),
+    path("activate/", views.activate, name="activate"),
+    path("activate/password/", views.activate_password, name="activate_password"),
+    path("activate/authenticator/", views.activate_totp, name="activate_totp"),
+    path("backup-codes/new/", views.backup_codes_new, name="backup_codes_new"),
+    path("backup-codes/regenerate/", views.backup_codes_regenerate, name="backup_codes_regenerate"),
+    path("security/", views.security, name="security"),
+    path("password/", views.password_change, name="password_change"),
 ]

@@ -1,14 +1,16 @@
-"""The one way to write an audit event (interface fixed; the hash chain is added by the audit work).
+"""The one way to write an audit event.
 
     from audit.log import Event, record, record_view
     record(Event.LOGIN_SUCCEEDED, request=request, actor=user, pid=pid)
     record_view(request, "visit", [encounter_number])   # before rendering any PHI page
 
 Both commit the event before returning and raise AuditWriteError (-> 503 page) if that fails: fail closed.
+Called inside a caller's transaction.atomic block, the event joins that transaction and commits (or rolls back)
+with the caller's change; write it last in the transaction (audit/chain.py explains the head lock).
+Every event is appended to the HMAC chain (audit/chain.py). Never pass PHI: codes, ids and categories only.
 """
 
-from django.db import DatabaseError, models, transaction
-from django.utils import timezone
+from django.db import DatabaseError, models
 
 from portal.middleware import DatabaseUnavailable
 
@@ -56,20 +58,21 @@ def _actor(actor, request):
 
 def record(code, *, request=None, actor=None, pid=None, category="", object_ids=(), outcome="success"):
     """Commit one audit event now (its own transaction unless the caller's atomic block holds it)."""
-    from audit.models import AuditEvent
+    from audit import chain
     from portal.lib.client_ip import client_ip
 
     actor_type, actor_id = _actor(actor, request)
     try:
-        with transaction.atomic(using="default"):
-            return AuditEvent.objects.create(
-                created_at=timezone.now(), code=str(code), actor_type=actor_type, actor_id=actor_id, pid=pid,
-                category=category, object_ids=",".join(str(i) for i in object_ids)[:255], outcome=outcome,
-                client_ip=client_ip(request) if request is not None else "",
-                user_agent=(request.META.get("HTTP_USER_AGENT", "")[:120] if request is not None else ""),
-                request_id=getattr(request, "request_id", ""),
-            )
-    except DatabaseError as exc:
+        # Values are normalised to what the database gives back, so the signed content round-trips exactly.
+        return chain.append(
+            code=str(code)[:64], actor_type=actor_type, actor_id=actor_id[:150],
+            pid=None if pid is None else int(pid), category=str(category)[:40],
+            object_ids=",".join(str(i) for i in object_ids)[:255], outcome=str(outcome)[:20],
+            client_ip=client_ip(request)[:45] if request is not None else "",
+            user_agent=(request.META.get("HTTP_USER_AGENT", "")[:120] if request is not None else ""),
+            request_id=str(getattr(request, "request_id", ""))[:64],
+        )
+    except (DatabaseError, chain.ChainError) as exc:
         raise AuditWriteError("audit write failed") from exc
 
 

@@ -5,6 +5,7 @@ from portal import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("staff/audit/", include("audit.staff_urls")),
     path("staff/", include("accounts.staff.urls")),
     path("activity/", include("audit.urls")),
     path("", include("records.urls")),

@@ -62,3 +62,9 @@ def find_patients(pubpid=None, name=None, dob=None, limit=20):
     rows = queryset.order_by("lname", "fname", "pid").values(*_COLUMNS)[:limit]
     return [_identity(row) for row in rows]
 
+
+
+def patient_identities(pids):
+    """{pid: PatientIdentity} for the given pids, in one query (staff account list)."""
+    rows = PatientData.objects.filter(pid__in=list(pids)).values(*_COLUMNS)
+    return {row["pid"]: _identity(row) for row in rows}

@@ -425,6 +425,7 @@ class FormClinicalInstructions(OpenEMRModel):
     encounter = models.CharField(max_length=255, null=True)
     instruction = models.TextField(null=True)
     date = models.DateTimeField(null=True)
+    activity = models.SmallIntegerField(null=True)  # 0 = inactive
 
     class Meta(OpenEMRModel.Meta):
         db_table = "form_clinical_instructions"

@@ -1,0 +1,53 @@
+"""Fail closed: when the audit event cannot be committed, the user gets the 503 page and no PHI."""
+
+import pytest
+from django.db import connections
+
+from audit import chain
+from audit.models import AuditEvent
+from tests.conftest import _root_connection
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def audit_refused(django_db_setup):
+    """A BEFORE INSERT trigger makes MariaDB refuse every audit insert, as a full disk or lost grant would."""
+    conn = _root_connection(connections["default"].settings_dict["NAME"])
+    with conn.cursor() as cur:
+        cur.execute("CREATE TRIGGER audit_refuses BEFORE INSERT ON audit_auditevent FOR EACH ROW "
+                    "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit write refused by test'")
+    yield
+    with conn.cursor() as cur:
+        cur.execute("DROP TRIGGER IF EXISTS audit_refuses")
+    conn.close()
+
+
+def test_health_summary_is_not_sent_when_its_audit_event_fails(alice_client, audit_refused):
+    response = alice_client.get("/")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "The portal is temporarily unavailable" in page
+    assert "Your health summary" not in page and "Alice" not in page and "Martín" not in page
+    assert response["Cache-Control"] == "no-store"
+    assert AuditEvent.objects.count() == 0
+
+
+def test_the_same_page_is_sent_once_the_audit_log_works(alice_client):
+    response = alice_client.get("/")
+    assert response.status_code == 200 and "Your health summary" in response.content.decode()
+    assert list(AuditEvent.objects.values_list("code", "category", "pid")) == [("record.viewed", "summary", 1)]
+    assert chain.verify().count == 1
+
+
+def test_activity_page_is_not_sent_when_its_audit_event_fails(alice_client, audit_refused):
+    response = alice_client.get("/activity/")
+    assert response.status_code == 503
+    assert "Account activity" not in response.content.decode()
+
+
+def test_staff_audit_report_and_export_are_not_sent_when_their_audit_event_fails(staff_client, audit_refused):
+    for url in ("/staff/audit/", "/staff/audit/export.csv"):
+        response = staff_client.get(url)
+        assert response.status_code == 503
+        assert "Audit report" not in response.content.decode()

@@ -185,8 +185,8 @@ MISMATCH = ("We could not match these details to an activation letter. Check the
 CALL_CLINIC = "We cannot activate this account online. Please call the clinic; they will help you."
 
 
-def _axes_failed(request, username):
-    """Count a failed activation in django-axes, like a failed password (per username and per address)."""
+def count_failed_attempt(request, username):
+    """Count a failure in django-axes like a failed sign-in (per username and per address)."""
     from django.contrib.auth.signals import user_login_failed
 
     user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
@@ -238,7 +238,7 @@ def _fail_activation(request, username, account, category="code"):
     else:
         record(Event.ACTIVATION_FAILED, request=request, actor=account.user, pid=account.pid,
                category=category, outcome="failure")
-    _axes_failed(request, username)
+    count_failed_attempt(request, username)
 
 
 def activation_still_valid(account, issued_at_iso):

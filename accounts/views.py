@@ -321,6 +321,9 @@ def backup_codes_regenerate(request):
 @_signed_in_with_second_factor
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not services.axes_allows(request, request.user.username):
+        request.axes_locked_out = True  # guessing the current password from a borrowed session
+        return render(request, "accounts/password_change.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         old_key = request.session.session_key
         services.change_password(request.user, form.cleaned_data["new_password1"], request=request)
@@ -329,5 +332,7 @@ def password_change(request):
         services.register_session(request.user, request.session.session_key)
         messages.success(request, "Your password is changed. You were signed out everywhere else.")
         return redirect("accounts:security")
+    if form.has_error("old_password"):
+        services.count_failed_attempt(request, request.user.username)
     return render(request, "accounts/password_change.html", {"form": form}, status=400 if form.errors else 200)
 

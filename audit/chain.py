@@ -66,20 +66,21 @@ def _locked_head():
     conn = connections[DB]
     if conn.vendor == "sqlite":
         AuditChainHead.objects.filter(pk=HEAD_PK).update(seq=F("seq"))  # take SQLite's write lock now
-    try:
-        return AuditChainHead.objects.select_for_update().get(pk=HEAD_PK)
-    except AuditChainHead.DoesNotExist:
-        pass
-    # A fresh (or test-flushed) database. Never silently restart a chain that has events: fail closed.
-    if AuditEvent.objects.exists() or AuditCheckpoint.objects.exists():
-        raise ChainError("The audit chain head is missing while events exist.")
-    # Create it race-free: on a duplicate key, MariaDB's ON DUPLICATE KEY UPDATE waits for an exclusive lock
-    # (a plain INSERT would take a shared one, and two such waiters deadlock when both then lock the row).
-    table = connections[DB].ops.quote_name(AuditChainHead._meta.db_table)
-    upsert = "ON DUPLICATE KEY UPDATE id = id" if connections[DB].vendor == "mysql" else "ON CONFLICT DO NOTHING"
-    with connections[DB].cursor() as cursor:
+    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
+    if head is not None:
+        return head
+    # A fresh (or test-flushed) database: create the head race-free. On a duplicate key, MariaDB's ON DUPLICATE
+    # KEY UPDATE waits for an exclusive lock (a plain INSERT takes a shared one, and two such waiters deadlock
+    # when both then lock the row), so concurrent first writers queue up here.
+    table = conn.ops.quote_name(AuditChainHead._meta.db_table)
+    upsert = "ON DUPLICATE KEY UPDATE id = id" if conn.vendor == "mysql" else "ON CONFLICT DO NOTHING"
+    with conn.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} (id, seq, mac) VALUES (%s, 0, '') {upsert}", [HEAD_PK])
-    return AuditChainHead.objects.select_for_update().get(pk=HEAD_PK)
+    head = AuditChainHead.objects.select_for_update().get(pk=HEAD_PK)
+    if head.seq == 0 and (AuditEvent.objects.exists() or AuditCheckpoint.objects.exists()):
+        # The head row was removed from a chain that has events: never silently restart it. Fail closed.
+        raise ChainError("The audit chain head is missing while events exist.")
+    return head
 
 
 def lock_head():

@@ -50,7 +50,10 @@ class MariaDBServer:
             )
 
     def _common_args(self):
-        args = ["--no-defaults", f"--datadir={self.datadir}"]
+        # A private tmpdir: concurrent servers' install scripts otherwise clash over temporary tables in /tmp.
+        tmpdir = self.basedir / "tmp"
+        tmpdir.mkdir(parents=True, exist_ok=True)
+        args = ["--no-defaults", f"--datadir={self.datadir}", f"--tmpdir={tmpdir}"]
         if os.geteuid() == 0:
             args.append("--user=root")
         return args

@@ -140,3 +140,14 @@ def test_registry_forgets_sessions_older_than_the_absolute_lifetime(clock, alice
     clock.shift(12 * 3600 + 1)
     Client().force_login(bob)
     assert list(UserSession.objects.values_list("user_id", flat=True)) == [bob.pk]
+
+
+def test_guessing_the_current_password_is_locked_out(signed_in, alice):
+    for _ in range(5):
+        signed_in.post("/accounts/password/", {"old_password": "guess-guess-1", "new_password1": NEW_PASSWORD,
+                                               "new_password2": NEW_PASSWORD})
+    response = signed_in.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+                                                      "new_password2": NEW_PASSWORD})
+    assert response.status_code == 429
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)

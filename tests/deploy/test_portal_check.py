@@ -241,3 +241,15 @@ def test_the_portal_database_account_may_not_write_to_openemr_either(restricted_
     assert not passed
     assert "The default account can change OpenEMR's schema" in err
     assert "The openemr account can change" not in err
+
+
+def test_manage_py_portal_check_exits_1_so_systemd_does_not_start_the_portal():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    manage = Path(__file__).resolve().parents[2] / "manage.py"
+    result = subprocess.run([sys.executable, str(manage), "portal_check"], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 1  # the session's environment uses root, which can write to OpenEMR
+    assert "portal.E010" in result.stderr and "the portal must not serve" in result.stderr

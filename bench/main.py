@@ -47,6 +47,8 @@ def parse_args(argv):
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--serial-repeats", type=int, default=2, help="unloaded requests per patient and page")
     parser.add_argument("--floor-repeats", type=int, default=5, help="raw-SQL runs per patient and page")
+    parser.add_argument("--no-index-experiment", action="store_true",
+                        help="skip the what-if run with an index on openemr_postcalendar_events.pc_pid")
     parser.add_argument("--output", default=str(REPO / "bench" / "RESULTS.md"), help="results file")
     parser.add_argument("--keep", action="store_true", help="leave MariaDB and gunicorn running at the end")
     args = parser.parse_args(argv)
@@ -192,6 +194,45 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+APPOINTMENT_PAGES = ("summary", "visit", "appointments")  # the pages that read the calendar
+
+
+def index_experiment(stack, port, pairs, ids, heavy, serial, floors, args):
+    """What-if: the index on pc_pid that the schema doc (§7) tells the DBA to add, then the calendar pages again.
+
+    Built on the root connection (the portal's account cannot), measured 1-by-1 and as floor, then dropped.
+    """
+    names = [n for n in APPOINTMENT_PAGES if n in pairs]
+    if not names:
+        return None
+    log("what-if: CREATE INDEX ON openemr_postcalendar_events (pc_pid), then the calendar pages again")
+    root = stack.root()
+    try:
+        with root.cursor() as cur:
+            start = time.monotonic()
+            cur.execute("CREATE INDEX bench_pc_pid ON openemr_postcalendar_events (pc_pid)")
+            seconds = time.monotonic() - start
+        out = {"index_seconds": seconds, "pages": {}}
+        conn = reader_connection(stack)
+        for name in names:
+            typical = [(p, c) for p, c, pid in pairs[name] if pid != heavy]
+            load.warm(port, typical, passes=1)
+            lat, bad = load.serial_latencies(port, typical, args.serial_repeats)
+            fl = [floor.time_page(conn, name, floor.params_for(pid, ids[pid]), args.floor_repeats)
+                  for _, _, pid in pairs[name] if pid != heavy]
+            out["pages"][name] = {"serial_before": serial[name]["p50"], "serial_after": load.median(lat),
+                                  "floor_before": floors[name]["p50"], "floor_after": load.median(fl), "bad": bad}
+            log(f"  {name:14s} 1-by-1 {serial[name]['p50']:.1f} -> {load.median(lat):.1f} ms, "
+                f"floor {floors[name]['p50']:.2f} -> {load.median(fl):.2f} ms")
+        conn.close()
+        with root.cursor() as cur:
+            cur.execute("DROP INDEX bench_pc_pid ON openemr_postcalendar_events")
+        stack.check_alive()
+        return out
+    finally:
+        root.close()
+
+
 def main(argv):
     args = parse_args(argv)
     if not Path(load.WRK).exists():
@@ -271,6 +312,7 @@ def main(argv):
         for name in pairs:
             load.warm(port, [(p, c) for p, c, _ in pairs[name]], passes=2)
 
+        stack.check_alive()
         log("counting SQL statements per request (MariaDB general log, one request at a time)")
         counts = {}
         for name in pairs:
@@ -279,6 +321,7 @@ def main(argv):
             hv = [sqlcount.count_queries(stack.server, port, p, c) for p, c, _ in heavy_pairs[name]]
             counts[name] = {"typical": per, "heavy": hv[0] if hv else None}
 
+        stack.check_alive()
         log(f"unloaded latency: each page x each patient x {args.serial_repeats}, one request at a time")
         serial = {}
         for name in pairs:
@@ -287,6 +330,7 @@ def main(argv):
             hlat, hbad = load.serial_latencies(port, [(p, c) for p, c, _ in heavy_pairs[name]], 10)
             serial[name] = {"p50": load.median(lat), "heavy_p50": load.median(hlat), "bad": bad + hbad}
 
+        stack.check_alive()
         log(f"load: each page for {args.duration} s at concurrency {args.concurrency} "
             f"(about {len(pairs) * (args.duration + args.heavy_duration) // 60 + 1} min with the heavy pass)")
         loaded, heavy_loaded = {}, {}
@@ -295,6 +339,7 @@ def main(argv):
             loaded[name] = load.run_wrk(port, [(p, c) for p, c, _ in pairs[name]], duration=args.duration,
                                         concurrency=args.concurrency, threads=args.wrk_threads,
                                         workdir=workdir, name=name)
+            stack.check_alive()
             r = loaded[name]
             log(f"  {name:14s} {r['rps']:7.1f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
                 f"max {r['max']:7.1f} ms  non-200 {r['bad']}")
@@ -303,6 +348,7 @@ def main(argv):
                 heavy_loaded[name] = load.run_wrk(port, [(p, c) for p, c, _ in heavy_pairs[name]],
                                                   duration=args.heavy_duration, concurrency=args.concurrency,
                                                   threads=args.wrk_threads, workdir=workdir, name=f"heavy-{name}")
+                stack.check_alive()
                 r = heavy_loaded[name]
                 log(f"  heavy {name:8s} {r['rps']:7.1f} req/s  p50 {r['p50']:7.1f} ms  "
                     f"p95 {r['p95']:7.1f} ms  non-200 {r['bad']}")
@@ -323,6 +369,10 @@ def main(argv):
             floors[name] = {"p50": load.median(per_patient), "heavy": heavy_ms,
                             "statements": len(floor.page_sql(name))}
         conn.close()
+        stack.check_alive()
+
+        if not args.no_index_experiment:
+            result["index_experiment"] = index_experiment(stack, port, pairs, ids, heavy, serial, floors, args)
 
         result.update({"pages": [n for n, _ in PAGES], "paths": dict(PAGES), "counts": counts,
                        "serial": serial, "loaded": loaded, "heavy_loaded": heavy_loaded, "floors": floors,
@@ -336,6 +386,9 @@ def main(argv):
     except KeyboardInterrupt:
         log("interrupted")
         return 130
+    except RuntimeError as exc:
+        log(f"FAILED: {exc}")
+        return 1
     finally:
         if args.keep and stack.server:
             log(f"--keep: MariaDB on 127.0.0.1:{stack.server.port} (root, no password), "

@@ -164,29 +164,43 @@ def render(result):
       "*1-by-1* = median of single requests with nothing else running. *SQL* = statements per request counted "
       "in MariaDB's general log: OpenEMR + portal database (session, user, device, account, audit). "
       "*Floor* = median time of the page's hand-written SELECTs over one connection; *ratio* = 1-by-1 / floor.\n")
-    w("| page | path | patients | requests | req/s | p50 | p95 | max | 1-by-1 p50 | SQL | floor p50 | ratio |")
-    w("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    w("| page | path | patients | requests | non-200 | req/s | p50 | p95 | max | 1-by-1 p50 | SQL | floor p50 "
+      "| ratio |")
+    w("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in table:
         if r["missing"]:
-            w(f"| {r['page']} | `{r['path']}` | {r['why']} | | | | | | | | | |")
+            w(f"| {r['page']} | `{r['path']}` | {r['why']} | | | | | | | | | | |")
             continue
-        w(f"| {r['page']} | `{r['path']}` | {r['patients']} | {r['requests']:,} | {r['rps']:.1f} | "
+        w(f"| {r['page']} | `{r['path']}` | {r['patients']} | {r['requests']:,} | {r['bad']} | {r['rps']:.1f} | "
           f"{_ms(r['p50'])} | {_ms(r['p95'])} | {_ms(r['max'])} | {_ms(r['serial'])} | {r['sql']} | "
           f"{_ms(r['floor'])} | {_ratio(r['serial'], r['floor'])} |")
     w("")
     w(f"## The heavy patient alone (pid {result['heavy_pid']})\n")
     w(f"Same measures, every request for the heavy patient ({a['heavy_duration']} s per page under load; "
       "10 single requests for 1-by-1; one floor timing of 5 runs).\n")
-    w("| page | req/s | p50 | p95 | max | 1-by-1 p50 | SQL | floor | ratio |")
-    w("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+    w("| page | non-200 | req/s | p50 | p95 | max | 1-by-1 p50 | SQL | floor | ratio |")
+    w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in built:
         h = r["heavy"]
         if h["rps"] is None:
-            w(f"| {r['page']} | no such page for this patient | | | | | | | |")
+            w(f"| {r['page']} | no such page for this patient | | | | | | | | |")
             continue
-        w(f"| {r['page']} | {h['rps']:.1f} | {_ms(h['p50'])} | {_ms(h['p95'])} | {_ms(h['max'])} | "
+        w(f"| {r['page']} | {h['bad']} | {h['rps']:.1f} | {_ms(h['p50'])} | {_ms(h['p95'])} | {_ms(h['max'])} | "
           f"{_ms(h['serial'])} | {h['sql']} | {_ms(h['floor'])} | {_ratio(h['serial'], h['floor'])} |")
     w("")
+    ix = result.get("index_experiment")
+    if ix:
+        w("## What-if: an index on `openemr_postcalendar_events.pc_pid`\n")
+        w("OpenEMR ships no index on `pc_pid`, so \"this patient's appointments\" scans the clinic's calendar by "
+          "date (schema doc §7). The schema doc tells the DBA to add one; this is the same run with "
+          f"`CREATE INDEX … (pc_pid)` added (built in {ix['index_seconds']:.1f} s on "
+          f"{sizes.get('openemr_postcalendar_events', 0):,} calendar rows), typical patients, then dropped.\n")
+        w("| page | 1-by-1 p50 without | with | floor p50 without | with |")
+        w("|---|--:|--:|--:|--:|")
+        for name, p in ix["pages"].items():
+            w(f"| {name} | {_ms(p['serial_before'])} | {_ms(p['serial_after'])} | {_ms(p['floor_before'])} | "
+              f"{_ms(p['floor_after'])} |")
+        w("")
     w("## Notes\n")
     if median_ratio:
         w(f"- Median page/floor ratio (1-by-1): **{median_ratio:.1f}×**. The floor is only the OpenEMR "

@@ -35,6 +35,13 @@ def log(message):
     print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}] {message}", flush=True)
 
 
+def _tail(path, lines=40):
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
 class Stack:
     def __init__(self, workdir):
         self.workdir = Path(workdir)
@@ -130,6 +137,14 @@ class Stack:
             except OSError:
                 time.sleep(0.3)
         raise RuntimeError(f"gunicorn did not answer in {timeout}s; see {self.gunicorn_log}")
+
+    def check_alive(self):
+        """Stop the run, with the server's own words, if MariaDB or gunicorn has died under us."""
+        if self.server and (self.server.process is None or self.server.process.poll() is not None):
+            tail = _tail(self.server.basedir / "error.log")
+            raise RuntimeError(f"MariaDB died during the run; the end of its error log:\n{tail}")
+        if self.gunicorn is not None and self.gunicorn.poll() is not None:
+            raise RuntimeError(f"gunicorn died during the run; the end of its log:\n{_tail(self.gunicorn_log)}")
 
     def worker_recycles(self):
         """How many times gunicorn recycled a worker (max_requests) so far."""

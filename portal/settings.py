@@ -264,6 +264,8 @@ PORTAL_LAB_RELEASE = env.str("PORTAL_LAB_RELEASE", default="immediate")
 PORTAL_LAB_RELEASE_DELAY_HOURS = env.int("PORTAL_LAB_RELEASE_DELAY_HOURS", default=72)
 PORTAL_VITALS_UNITS = env.str("PORTAL_VITALS_UNITS", default="us")  # "us" or "metric"
 PORTAL_APPOINTMENT_MONTHS = env.int("PORTAL_APPOINTMENT_MONTHS", default=6)
+# Recurring series are found by their start date; this bounds how far back (pc_pid has no index, §7).
+PORTAL_RECURRING_LOOKBACK_DAYS = env.int("PORTAL_RECURRING_LOOKBACK_DAYS", default=3 * 365)
 PORTAL_ACTIVATION_DAYS = env.int("PORTAL_ACTIVATION_DAYS", default=14)
 PORTAL_PATIENT_OTP_REQUIRED = env.bool("PORTAL_PATIENT_OTP_REQUIRED", default=True)
 PORTAL_STAFF_NETWORKS = env.list("PORTAL_STAFF_NETWORKS", default=[])

@@ -582,7 +582,11 @@ def _appointment_rows(pid, window_start, window_end):
     """This patient's events that can fall in the window. pc_pid has NO index and is varchar: compare it as
     a string and bound the query by the indexed pc_eventDate (schema doc §1.14, §7)."""
     single = Q(pc_recurrtype=0, pc_event_date__gte=window_start, pc_event_date__lte=window_end)
-    series = Q(pc_recurrtype__gt=0, pc_event_date__lte=window_end) & (
+    # A series is found by its start date, so it needs a lower bound too: without one the range on
+    # pc_eventDate covers the clinic's whole calendar history. Series that started more than
+    # PORTAL_RECURRING_LOOKBACK_DAYS before the window are not shown (documented in deploy/README.md).
+    series_start = window_start - datetime.timedelta(days=settings.PORTAL_RECURRING_LOOKBACK_DAYS)
+    series = Q(pc_recurrtype__gt=0, pc_event_date__gte=series_start, pc_event_date__lte=window_end) & (
         _no_date("pc_end_date", ZERO_DATE_BOUND) | Q(pc_end_date__gte=window_start))
     category = CalendarCategory.objects.filter(pc_catid=OuterRef("pc_catid")).values("pc_catname")[:1]
     facility = Facility.objects.filter(id=OuterRef("pc_facility")).values("name")[:1]
@@ -601,7 +605,8 @@ def _appointments(pid, window_start, window_end, names):
     for row in _appointment_rows(pid, window_start, window_end):
         if row["pc_recurrtype"]:
             dates = expand_occurrences(row["pc_event_date"], row["pc_end_date"], row["pc_recurrtype"],
-                                       row["pc_recurrspec"] or "", window_start, window_end)
+                                       row["pc_recurrspec"] or "", window_start, window_end,
+                                       limit=(window_end - window_start).days + 1)  # a daily series fits
         else:
             dates = [row["pc_event_date"]] if window_start <= row["pc_event_date"] <= window_end else []
         for day in dates:

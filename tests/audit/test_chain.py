@@ -116,10 +116,16 @@ def test_a_failed_audit_write_raises_and_rolls_back_the_callers_change():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_on_their_own_connections_leave_one_valid_chain():
+@pytest.mark.parametrize("fresh_database", [False, True], ids=["existing-head", "no-head-yet"])
+def test_concurrent_writers_on_their_own_connections_leave_one_valid_chain(fresh_database):
     """8 threads (each its own MariaDB session, like workers on several hosts) append 25 events each at once;
     half of them inside their own transaction with a business write. Without the head lock, two writers read
-    the same head and the second insert hits the unique seq (or the chain forks)."""
+    the same head and the second insert hits the unique seq (or the chain forks). On a fresh database the
+    first writers also race to create the head row."""
+    if fresh_database:
+        portal_sql("DELETE FROM audit_auditchainhead")
+    else:
+        AuditChainHead.objects.get_or_create(pk=chain.HEAD_PK)
     writers, per_writer = 8, 25
     barrier = threading.Barrier(writers)
     errors = []

@@ -387,6 +387,34 @@ def test_appointments_query_binds_pc_pid_as_a_string_and_bounds_the_event_date(a
     assert "`pc_eventDate` >= '2025-04-01'" in sql[0] and "`pc_eventDate` <= '2026-10-01'" in sql[0]
 
 
+def test_recurring_series_lookup_is_bounded_below_by_the_lookback(alice_client, rich, settings):
+    # Without a lower bound the pc_eventDate range would cover the clinic's whole calendar history.
+    settings.PORTAL_RECURRING_LOOKBACK_DAYS = 365
+    with CaptureQueriesContext(connections["openemr"]) as captured:
+        alice_client.get("/appointments/")
+    sql = [q["sql"] for q in captured if "openemr_postcalendar_events" in q["sql"]][0]
+    assert "`pc_eventDate` >= '2024-04-01'" in sql  # window start (2025-04-01) minus the lookback
+
+
+def test_series_started_before_the_lookback_is_not_read(alice_client, alice, reference_data, settings):
+    settings.PORTAL_RECURRING_LOOKBACK_DAYS = 365
+    f.AppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2020, 1, 6), pc_recurrtype=1,
+                         pc_recurrspec=f.weekly_recurrspec(), pc_hometext=":text:Ancient series")
+    f.AppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2025, 1, 6), pc_recurrtype=1,
+                         pc_recurrspec=f.weekly_recurrspec(), pc_hometext=":text:Recent series")
+    page = text(alice_client.get("/appointments/"))
+    assert "Recent series" in page and "Ancient series" not in page
+
+
+def test_daily_series_is_not_cut_short_before_the_window_ends(alice_client, alice, reference_data):
+    daily = f.weekly_recurrspec().replace('s:22:"event_repeat_freq_type";s:1:"1"',
+                                          's:22:"event_repeat_freq_type";s:1:"0"')
+    f.AppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2025, 4, 1), pc_recurrtype=1,
+                         pc_recurrspec=daily, pc_title="Daily dressing change")
+    page = text(alice_client.get("/appointments/"))
+    assert "Sep 30, 2026" in page  # ~550 daily occurrences in the window; the last upcoming one is shown
+
+
 def test_appointments_beyond_the_window_are_not_shown(alice_client, rich, settings):
     settings.PORTAL_APPOINTMENT_MONTHS = 1
     page = text(alice_client.get("/appointments/"))

@@ -12,6 +12,8 @@ class Command(BaseCommand):
         parser.add_argument("--chunk-size", type=int, default=2000, help="events read per query (memory bound)")
 
     def handle(self, *args, chunk_size, **options):
+        if chunk_size < 1:
+            raise CommandError("--chunk-size must be at least 1.")
         result = chain.verify(chunk_size=chunk_size)
         if not result.ok:
             raise CommandError(f"Audit chain BROKEN: {result.problem}", returncode=1)

@@ -192,9 +192,10 @@ def render(result):
     if ix:
         w("## What-if: an index on `openemr_postcalendar_events.pc_pid`\n")
         w("OpenEMR ships no index on `pc_pid`, so \"this patient's appointments\" scans the clinic's calendar by "
-          "date (schema doc §7). The schema doc tells the DBA to add one; this is the same run with "
-          f"`CREATE INDEX … (pc_pid)` added (built in {ix['index_seconds']:.1f} s on "
-          f"{sizes.get('openemr_postcalendar_events', 0):,} calendar rows), typical patients, then dropped.\n")
+          "date (schema doc §7). The schema doc tells the DBA to add one; here the calendar pages "
+          "are measured again for the typical patients just before and just after `CREATE INDEX … (pc_pid)` "
+          f"(built in {ix['index_seconds']:.1f} s on {sizes.get('openemr_postcalendar_events', 0):,} calendar "
+          "rows; dropped afterwards).\n")
         w("| page | 1-by-1 p50 without | with | floor p50 without | with |")
         w("|---|--:|--:|--:|--:|")
         for name, p in ix["pages"].items():

@@ -1,6 +1,6 @@
 /* Progressive enhancement only: every page works without JavaScript.
    Idle warning: the server signs a patient out after the idle timeout whatever happens here; this only
-   warns shortly before, and offers to stay signed in (a GET that counts as activity). */
+   warns shortly before, and offers to stay signed in (a GET of the keepalive URL counts as activity). */
 (function () {
   "use strict";
   var body = document.body;
@@ -29,7 +29,8 @@
       button.type = "button";
       button.textContent = "Stay signed in";
       button.addEventListener("click", function () {
-        fetch(window.location.pathname, { credentials: "same-origin", headers: { "X-Portal-Keepalive": "1" } })
+        // The keepalive URL counts as activity without re-reading (and re-auditing) a record page.
+        fetch(body.getAttribute("data-keepalive-url"), { credentials: "same-origin" })
           .then(function () { box.hidden = true; schedule(); });
       });
       box.appendChild(p); box.appendChild(button);

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.summary, name="summary"),
     path("visits/", views.visits, name="visits"),
     path("visits/<int:encounter>/", views.visit_detail, name="visit_detail"),
+    path("visits/<int:encounter>/print/", views.visit_print, name="visit_print"),
     path("medications/", views.medications, name="medications"),
     path("problems/", views.problems, name="problems"),
     path("allergies/", views.allergies, name="allergies"),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from audit.log import record_view
+from audit.log import Event, record_view
 from portal.lib.access import patient_required
 from records import charts, queries, units
 
@@ -76,6 +76,16 @@ def visit_detail(request, encounter):
         raise Http404("No such visit for this patient.")
     record_view(request, "visit", [encounter])
     return render(request, "records/visit_detail.html", {"nav": "visits", "v": data})
+
+
+@patient_page
+def visit_print(request, encounter):
+    """The same summary laid out for paper; audited as record.printed (the page opens the print dialog)."""
+    data = queries.visit_summary(request.patient_pid, encounter)
+    if data is None:
+        raise Http404("No such visit for this patient.")
+    record_view(request, "visit", [encounter], code=Event.RECORD_PRINTED)
+    return render(request, "records/visit_detail.html", {"nav": "visits", "v": data, "print_mode": True})
 
 
 @patient_page

@@ -1,14 +1,8 @@
-/* Print buttons: <a data-print="true" href="(this page)">. Without JavaScript the link simply reloads the
-   printable page (the print style sheet does the rest); with it, it opens the browser's print dialog. */
+/* Printable pages carry data-autoprint: open the browser's print dialog once the page has loaded.
+   Without JavaScript the page is already laid out for paper and the patient prints it from the browser. */
 (function () {
   "use strict";
-  var links = document.querySelectorAll("[data-print]");
-  Array.prototype.forEach.call(links, function (link) {
-    link.addEventListener("click", function (event) {
-      if (typeof window.print === "function") {
-        event.preventDefault();
-        window.print();
-      }
-    });
-  });
+  if (document.querySelector("[data-autoprint]") && typeof window.print === "function") {
+    window.addEventListener("load", function () { window.print(); });
+  }
 }());

@@ -6,7 +6,7 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
-from tests.records.conftest import VISIT, make_heavy
+from tests.records.conftest import BOB_VISIT, VISIT, make_heavy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_today")]
 
@@ -85,3 +85,16 @@ def test_heavy_record_pages_paginate(alice_client, rich, openemr):
     assert "Page 16 of 16" in body
     assert "Page 1 of 16" in alice_client.get("/results/").content.decode()
     assert "Page 1 of 16" in alice_client.get("/vitals/").content.decode()
+
+
+def test_printable_visit_summary_is_audited_as_printed(alice_client, rich):
+    response = alice_client.get(f"/visits/{VISIT}/print/")
+    assert response.status_code == 200
+    assert b"data-autoprint" in response.content
+    event = AuditEvent.objects.get()
+    assert (event.code, event.category, event.object_ids) == ("record.printed", "visit", str(VISIT))
+
+
+def test_printing_another_patients_visit_is_not_found_and_not_audited(alice_client, rich, bob_record):
+    assert alice_client.get(f"/visits/{BOB_VISIT}/print/").status_code == 404
+    assert not AuditEvent.objects.exists()

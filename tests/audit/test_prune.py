@@ -114,3 +114,10 @@ def test_the_chain_keeps_growing_after_a_prune(old_and_new_events):
     prune("--before", "2021-01-01")
     record(Event.LOGOUT, pid=1)
     assert chain.verify().count == 5
+
+
+def test_prune_with_nothing_old_enough_changes_nothing(settings):
+    settings.PORTAL_AUDIT_RETENTION_DAYS = 365
+    record(Event.LOGIN_SUCCEEDED, pid=1)
+    assert "nothing pruned" in prune("--before", "2001-01-01")
+    assert AuditEvent.objects.count() == 1 and not AuditCheckpoint.objects.exists()

@@ -138,3 +138,8 @@ def test_odd_but_legal_values_survive_the_database_round_trip(rf):
         record(Event.LOGIN_FAILED, request=request, pid=None, category="password", object_ids=["a", 2, None],
                outcome="failure")
     assert verify_output() == "Audit chain intact: 4 events (seq 1..4).\n"
+
+
+def test_a_chunk_size_below_one_is_refused():
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("audit_verify", "--chunk-size", "0")

@@ -416,8 +416,12 @@ def serving_errors(max_age=300):
     """
     now = time.monotonic()
     if _last_run["at"] is None or now - _last_run["at"] >= max_age:
-        _last_run["errors"] = [m.id for m in run_portal_checks() if m.is_serious()]
-        _last_run["at"] = now
+        errors = [m.id for m in run_portal_checks() if m.is_serious()]
+        # An unreachable database is the outage path (503 until it returns), not a verdict on the grants:
+        # never cache it, so the portal recovers on the next request instead of five minutes later.
+        unreachable = "portal.E030" in errors
+        _last_run["errors"] = [] if unreachable else errors
+        _last_run["at"] = None if unreachable else now
     return list(_last_run["errors"])
 
 

@@ -77,3 +77,27 @@ class DatabaseUnavailableMiddleware:
             else:
                 conn.close()
         return render_unavailable(request)
+
+
+class SelfCheckMiddleware:
+    """Refuses to serve (503) while the self-checks fail: above all, an OpenEMR account that could write.
+
+    The checks (portal.checks) re-run at most every PORTAL_SELF_CHECK_SECONDS per process; 0 disables this
+    middleware (the test suite, whose throwaway server runs as root, enables it only where it tests it).
+    /healthz reports the same verdict so that a load balancer takes the host out of rotation.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        if settings.PORTAL_SELF_CHECK_SECONDS and request.path != "/healthz":
+            from portal.checks import serving_errors
+
+            errors = serving_errors(settings.PORTAL_SELF_CHECK_SECONDS)
+            if errors:
+                logger.error("refusing to serve: self-check failed: %s", ",".join(errors))
+                return render_unavailable(request)
+        return self.get_response(request)

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.DatabaseUnavailableMiddleware",
+    "portal.middleware.SelfCheckMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -274,6 +275,8 @@ PORTAL_AUDIT_KEY = env_secret("PORTAL_AUDIT_KEY")
 PORTAL_AUDIT_RETENTION_DAYS = env.int("PORTAL_AUDIT_RETENTION_DAYS", default=6 * 365)
 # Development only: serve even when the OpenEMR account could write (portal_check refuses otherwise).
 PORTAL_ALLOW_WRITABLE_OPENEMR = env.bool("PORTAL_ALLOW_WRITABLE_OPENEMR", default=False)
+# Self-checks (grants, columns, TLS; portal.checks) re-run at most this often per process; 0 turns them off.
+PORTAL_SELF_CHECK_SECONDS = env.int("PORTAL_SELF_CHECK_SECONDS", default=300)
 if PORTAL_ALLOW_WRITABLE_OPENEMR and not DEBUG:
     raise ImproperlyConfigured("PORTAL_ALLOW_WRITABLE_OPENEMR is for development only and needs PORTAL_DEBUG=1.")
 

@@ -2,11 +2,14 @@
 
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from portal.checks import serving_errors
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +30,9 @@ def _database_answers(alias):
 def healthz(request):
     """200 when both databases answer, 503 otherwise. No PHI, no versions, no details beyond up/down."""
     checks = {alias: "ok" if _database_answers(alias) else "unavailable" for alias in ("default", "openemr")}
+    if settings.PORTAL_SELF_CHECK_SECONDS and all(state == "ok" for state in checks.values()):
+        # Grants, columns and TLS (portal.checks), re-read at most every PORTAL_SELF_CHECK_SECONDS.
+        checks["self_check"] = "failed" if serving_errors(settings.PORTAL_SELF_CHECK_SECONDS) else "ok"
     healthy = all(state == "ok" for state in checks.values())
     if not healthy:
         logger.warning("healthz failing: %s", ",".join(a for a, s in checks.items() if s != "ok"))

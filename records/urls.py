@@ -16,6 +16,7 @@ urlpatterns = [
     path("immunizations/", views.immunizations, name="immunizations"),
     path("results/", views.results, name="results"),
     path("results/<int:report_id>/", views.result_detail, name="result_detail"),
+    path("results/download.csv", views.results_download, name="results_download"),
     # A LOINC (or local) result code: letters, digits, dot, dash, underscore; result_code is varchar(31).
     re_path(r"^results/analyte/(?P<code>[A-Za-z0-9][A-Za-z0-9._-]{0,30})/$", views.analyte, name="analyte"),
     path("vitals/", views.vitals, name="vitals"),

@@ -5,11 +5,12 @@ the data is built by records.queries, the view is audited (record_view) after th
 anything is rendered, so no PHI leaves without a committed audit event.
 """
 
+import csv
 import re
 from functools import wraps
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -182,3 +183,39 @@ def profile(request):
     data = queries.profile(request.patient_pid)
     record_view(request, "profile")
     return render(request, "records/profile.html", {"nav": "profile", "p": data})
+
+
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def _csv_cell(value):
+    """Text from OpenEMR as a CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def _iso(moment):
+    if not moment:
+        return ""
+    return _local(moment).isoformat(sep=" ", timespec="minutes") if hasattr(moment, "hour") else moment.isoformat()
+
+
+@patient_page
+def results_download(request):
+    """All released lab results as CSV (a file the patient can keep or share), audited as record.downloaded."""
+    reports = queries.lab_results_export(request.patient_pid)
+    record_view(request, "results", [report.id for report in reports][:50], code=Event.RECORD_DOWNLOADED)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lab-results.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Test", "Collected", "Reported", "Result", "Code (LOINC)", "Value", "Units",
+                     "Reference range", "Flag", "Status", "Comments"])
+    for report in reports:
+        for result in report.results:
+            writer.writerow([_csv_cell(cell) for cell in (
+                report.test, _iso(report.date_collected), _iso(report.date_reported), result.name, result.code,
+                result.value, result.units, result.range_text, result.flag.label if result.flag else "",
+                result.status, result.comments)])
+    return response

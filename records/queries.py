@@ -924,9 +924,11 @@ def visit_summary(pid, encounter):
     _visit_forms(pid, encounter, summary, names)
     summary.diagnoses = _encounter_diagnoses(pid, encounter)
     linked = IssueEncounter.objects.filter(pid=pid, encounter=encounter).values("list_id")
-    summary.issues = [
+    billed = {d.text.casefold() for d in summary.diagnoses}
+    summary.issues = [  # a problem both billed and linked to the visit is listed once
         Diagnosis(clean(r["title"]) or "Unnamed problem", clean(r["diagnosis"]))
         for r in Lists.objects.filter(pid=pid, id__in=linked).order_by("id").values("title", "diagnosis")
+        if clean(r["title"]).casefold() not in billed
     ]
     summary.medications = [_prescription(r, names, "Prescribed at this visit")
                            for r in _prescription_rows(pid, encounter=encounter)]

@@ -27,5 +27,8 @@ class Command(BaseCommand):
             with open(output, "w", encoding="utf-8", newline="") as handle:
                 handle.writelines(lines)
         else:
-            for line in lines:
-                self.stdout.write(line, ending="")
+            try:
+                for line in lines:
+                    self.stdout.write(line, ending="")
+            except BrokenPipeError:  # e.g. piped into `head`: the reader has all it wanted
+                pass

@@ -16,3 +16,12 @@
 --
 -- Usage: mariadb -u root openemr < replica-pc_pid-index.sql
 CREATE INDEX portal_pc_pid ON openemr.openemr_postcalendar_events (pc_pid, pc_eventDate);
+
+-- Visit notes and care plans. OpenEMR gives form_clinical_notes no index on
+-- form_id and form_care_plan no index at all (not even a primary key), so
+-- the visit summary of a visit that has such a form scans the whole table
+-- once per view. These two indexes make those reads index lookups. On
+-- form_care_plan (no primary key) the index also spares the replica a
+-- table scan for every replicated row change.
+CREATE INDEX portal_form_id ON openemr.form_clinical_notes (form_id);
+CREATE INDEX portal_care_plan_id ON openemr.form_care_plan (id);

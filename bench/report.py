@@ -97,6 +97,60 @@ def rows(result):
     return out
 
 
+def _max_count(entries, key="openemr"):
+    values = [e[key] for e in entries if e]
+    return max(values) if values else None
+
+
+def findings(result, built):
+    """Headline facts, each derived from the measurements (no hand-written conclusions)."""
+    out = []
+    cheap = [r for r in built if r["floor"] is not None and r["serial"] and r["floor"] < 0.25 * r["serial"]]
+    bound = [r for r in built if r["floor"] is not None and r["serial"] and r["floor"] >= 0.25 * r["serial"]]
+    if cheap:
+        serials = sorted(r["serial"] for r in cheap)
+        out.append(f"{len(cheap)} of {len(built)} pages spend under a quarter of their time in OpenEMR SQL: their "
+                   f"1-by-1 p50 is {_ms(serials[0])}–{_ms(serials[-1])} ms with a floor under "
+                   f"{_ms(max(r['floor'] for r in cheap))} ms; the rest is the portal's fixed per-request cost "
+                   "(session, OTP device, account, the audit write, template, HTTP).")
+    if bound:
+        out.append("SQL-bound pages (floor ≥ a quarter of the 1-by-1 time): " + ", ".join(
+            f"{r['page']} (floor {_ms(r['floor'])} of {_ms(r['serial'])} ms)" for r in bound) + ".")
+    ix = result.get("index_experiment")
+    if ix and ix.get("pages"):
+        out.append("All of the calendar pages' extra time is the unindexed appointment lookup: with an index on "
+                   "`pc_pid` their floor drops " + ", ".join(
+                       f"{name} {_ms(p['floor_before'])} → {_ms(p['floor_after'])} ms"
+                       for name, p in ix["pages"].items()) + " (see the what-if table)."
+                   if all(p["floor_after"] and p["floor_before"] and p["floor_after"] < p["floor_before"] / 3
+                          for p in ix["pages"].values()) else
+                   "With an index on `pc_pid` the calendar pages' floor changes: " + ", ".join(
+                       f"{name} {_ms(p['floor_before'])} → {_ms(p['floor_after'])} ms"
+                       for name, p in ix["pages"].items()) + ".")
+    grows = []
+    for r in built:
+        counts = result["counts"][r["page"]]
+        typical, heavy = _max_count(counts["typical"]), counts["heavy"]["openemr"] if counts["heavy"] else None
+        if typical is not None and heavy is not None and heavy > typical:
+            grows.append(f"{r['page']} ({typical} → {heavy})")
+    if grows:
+        out.append("OpenEMR statements per request are higher for the heavy patient than for the typical patients "
+                   "counted on: " + ", ".join(grows) + ". Such a page runs one query per *kind* of item present "
+                   "(a visit's notes, vitals, orders...), so the heavy patient's item may simply have more kinds; "
+                   "a count that grew with the *number* of items would be a bug (the query-count tests check it).")
+    else:
+        out.append("The heavy patient's pages issue no more OpenEMR statements than the typical patients' "
+                   "(fixed query counts, whatever the size of the record).")
+    heavy_slow = [r for r in built if r["heavy"]["serial"] and r["serial"] and r["heavy"]["serial"] > 2 * r["serial"]]
+    if heavy_slow:
+        out.append("Pages at least twice as slow (1-by-1) for the heavy patient: " + ", ".join(
+            f"{r['page']} ({_ms(r['serial'])} → {_ms(r['heavy']['serial'])} ms)" for r in heavy_slow) + ".")
+    bad = sum(r["bad"] + r["heavy"]["bad"] for r in built)
+    out.append("Every timed request answered 200." if not bad else
+               f"{bad} timed requests did not answer 200: see the non-200 columns.")
+    return out
+
+
 def console_table(result):
     lines = [f"{'page':14s} {'req/s':>7s} {'p50':>7s} {'p95':>7s} {'max':>7s} {'1-by-1':>7s} "
              f"{'SQL':>9s} {'floor':>7s} {'ratio':>6s}  (ms; SQL = OpenEMR + portal statements)"]
@@ -158,6 +212,10 @@ def render(result):
       f"Workers recycled by `max_requests` during the load runs: {result['worker_recycles']}.")
     w(f"- Non-200 answers or socket errors during the load runs: {bad_total}.\n")
 
+    w("## Findings (computed from the tables below)\n")
+    for line in findings(result, built):
+        w(f"- {line}")
+    w("")
     w("## Per page (sampled patients)\n")
     w("Latencies in ms. *Loaded* = wrk, closed loop, "
       f"{a['concurrency']} connections for {a['duration']} s per page, rotating through the signed-in patients. "
@@ -209,21 +267,25 @@ def render(result):
           "an audit row before showing anything, renders a template, and goes through gunicorn and HTTP.")
     w("- Loaded p50 includes queueing: with more connections than workers and CPUs, a request waits for a "
       "worker; req/s is the capacity number, 1-by-1 is the latency number.")
-    w("- SQL counts are the smallest of three requests per patient (a fresh worker's connection set-up is not "
-      "part of a page); a count that differs between the typical patients and the heavy patient would show a "
-      "query count that grows with the record.")
+    w("- SQL counts are the smallest of three requests per patient, for five typical patients and the heavy "
+      "one (a fresh worker's connection set-up is not part of a page).")
     ranged = [r["page"] for r in built if ".." in r["sql"]]
     if ranged:
         w(f"- A range in *SQL* ({', '.join(ranged)}) means the sampled patients' pages differ in which kinds of "
           "item they have (a visit with or without notes, vitals, orders...): a query runs only for a kind that "
           "is present, so the count is bounded by the kinds of item, not by how many there are.")
-    locking = [text for c in (result["counts"].get("summary", {}).get("typical") or []) if c
-               for db, text in c["statements"] if db == "portal" and "FOR UPDATE" in text.upper()]
+    locking = sorted({table for c in (result["counts"].get("summary", {}).get("typical") or []) if c
+                      for table in c.get("locks", [])})
     if locking:
-        w("- Every page view appends an audit event in a transaction that first locks the audit chain head "
-          f"(`{locking[0].split(' WHERE')[0]} … FOR UPDATE`): concurrent page views of all patients queue on "
-          "that one row while they commit. That is a deliberate cost of the tamper-evident chain; it is part of "
-          "the loaded numbers above.")
+        w(f"- Every page view appends an audit event in a transaction that first locks a row of "
+          f"`{', '.join(locking)}` (`SELECT … FOR UPDATE`): concurrent page views of all patients queue on that "
+          "row until they commit. That is the price of the tamper-evident hash chain, and it is inside the loaded "
+          "numbers above.")
+    recycles = result.get("worker_recycles", 0)
+    if recycles:
+        w(f"- gunicorn recycled a worker {recycles} times during the load runs (`max_requests` 1000 ± 100, the "
+          "production setting): each recycle imports Django again in a fresh process, which on 2 cores costs "
+          "the other workers CPU for a moment and shows in the max column.")
     if result["pages_missing"]:
         w(f"- Not built at the time of this run: {', '.join(result['pages_missing'])}.")
     w("- Not measured: TLS and nginx, the sign-in and activation flows themselves (Argon2 cost), the staff "
@@ -242,3 +304,11 @@ def render(result):
             w(f"| {i} | {db} | `{text}` |")
         w("")
     return "\n".join(out)
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    data = json.loads(open(sys.argv[1]).read())
+    print(render(data))

@@ -31,7 +31,7 @@ def _shape(text, width=110):
 
 
 def _classify(rows):
-    counts = {"openemr": 0, "portal": 0, "portal_writes": 0, "statements": []}
+    counts = {"openemr": 0, "portal": 0, "portal_writes": 0, "statements": [], "locks": []}
     for user_host, command_type, argument in rows:
         if command_type != "Query":
             continue
@@ -46,6 +46,9 @@ def _classify(rows):
             counts["statements"].append(("portal", _shape(text)))
             if text.lower().startswith(WRITE_PREFIXES):
                 counts["portal_writes"] += 1
+            match = re.search(r"(?is)\bfrom\s+`?(\w+)`?.*\bfor update\b", text)
+            if match:  # a row lock taken by every request of this page
+                counts["locks"].append(match.group(1))
     return counts
 
 

@@ -253,3 +253,19 @@ def test_manage_py_portal_check_exits_1_so_systemd_does_not_start_the_portal():
                             timeout=120)
     assert result.returncode == 1  # the session's environment uses root, which can write to OpenEMR
     assert "portal.E010" in result.stderr and "the portal must not serve" in result.stderr
+
+
+def test_missing_pc_pid_index_is_advice_with_the_exact_statement_and_goes_away_once_added(restricted_account,
+                                                                                         scratch_openemr):
+    with connected_as(["openemr"], restricted_account.user, restricted_account.password, NAME=scratch_openemr), \
+            connected_as(["default"], restricted_account.user, restricted_account.password):
+        passed, out, err = portal_check()
+        assert passed, err  # a warning: the portal still serves, its reads are bounded without the index
+        assert "openemr_postcalendar_events.pc_pid has no index" in out + err
+        assert (f"CREATE INDEX portal_pc_pid ON `{scratch_openemr}`.openemr_postcalendar_events "
+                "(pc_pid, pc_eventDate);") in out + err
+        root_execute("CREATE INDEX portal_pc_pid ON openemr_postcalendar_events (pc_pid, pc_eventDate)",
+                     db=scratch_openemr)
+        passed, out, err = portal_check()
+    assert passed and "pc_pid has no index" not in out + err
+    assert "form_clinical_notes.form_id has no index" in out + err  # the others are still advised

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import MySQLdb
 
+from portal.lib.sqlscript import OPENEMR_DDL, split_sql
+
 MARIADBD_CANDIDATES = ["/usr/sbin/mariadbd", "/usr/sbin/mysqld", "/usr/bin/mariadbd"]
 
 
@@ -127,23 +129,6 @@ class MariaDBServer:
             conn.close()
 
 
-def split_sql(text):
-    """Split our DDL files into statements (they use no DELIMITER, and ';' only ends a line)."""
-    statements, current = [], []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not current and (not stripped or stripped.startswith("--")):
-            continue
-        current.append(line)
-        if stripped.endswith(";"):
-            statements.append("\n".join(current).rstrip().rstrip(";"))
-            current = []
-    if "".join(current).strip():
-        statements.append("\n".join(current))
-    return statements
-
-
-OPENEMR_DDL = Path(__file__).resolve().parent / "sql" / "openemr.sql"
 
 
 def load_openemr_schema(conn, path=OPENEMR_DDL):

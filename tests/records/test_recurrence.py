@@ -6,7 +6,7 @@ Pure functions, no database. The expected dates follow OpenEMR's fetchEvents()/_
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from records.recurrence import (

@@ -12,33 +12,17 @@ patients unless --force, which first empties the tables it fills: never run it a
 import datetime
 import sys
 import time
-from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from portal.lib.sqlscript import OPENEMR_DDL, split_sql
 from records.fakedata import Generator, GeneratorOptions, TableWriter
 from records.fakedata.generator import TABLES
 
 WRITER_ALIAS = "fake_openemr_writer"
-OPENEMR_DDL = Path(settings.BASE_DIR) / "tests" / "sql" / "openemr.sql"
 # Tables made from the records models that, like OpenEMR's, have no primary key although the model needs one.
 NO_PRIMARY_KEY = {"form_care_plan": "id"}
-
-
-def _split_sql(text):
-    """Our DDL: statements end with ';' at the end of a line; '--' comment lines between statements."""
-    statements, current = [], []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not current and (not stripped or stripped.startswith("--")):
-            continue
-        current.append(line)
-        if stripped.endswith(";"):
-            statements.append("\n".join(current).rstrip().rstrip(";"))
-            current = []
-    return statements
 
 
 class Command(BaseCommand):
@@ -131,7 +115,7 @@ class Command(BaseCommand):
     def _create_schema(self, connection):
         if connection.vendor == "mysql":
             with connection.cursor() as cursor:
-                for statement in _split_sql(OPENEMR_DDL.read_text()):
+                for statement in split_sql(OPENEMR_DDL.read_text()):
                     cursor.execute(statement)
             return
         from django.apps import apps

@@ -373,7 +373,9 @@ def main(argv):
         for name in pairs:
             per_patient, heavy_ms = [], None
             for _, _, pid in pairs[name]:
-                ms = floor.time_page(conn, name, floor.params_for(pid, ids[pid]), args.floor_repeats)
+                # One heavy patient against many typical ones: give its median more runs.
+                repeats = args.floor_repeats * (3 if pid == heavy else 1)
+                ms = floor.time_page(conn, name, floor.params_for(pid, ids[pid]), repeats)
                 if pid == heavy:
                     heavy_ms = ms
                 else:

@@ -197,12 +197,12 @@ def render(result):
     w(f"- Data generation (`manage.py fake_openemr --patients {a['patients']} --seed {a['seed']} "
       f"--create-schema`): **{result['generation_seconds']:.0f} s**. Rows: "
       + ", ".join(f"{t} {n:,}" for t, n in sizes.items()) + ".")
-    w(f"- {result['signed_in']} sampled patients signed in through the real forms (password, then a TOTP code "
-      "computed from each benchmark account's device)" if result["otp"] else
-      f"- {result['signed_in']} sampled patients signed in with password only (the OTP step did not exist: "
-      "`PORTAL_PATIENT_OTP_REQUIRED=0`)")
-    w("  ; accounts were written straight into the portal database (active, one confirmed TOTP device each), with "
-      "the production Argon2 hasher. Sign-in happens before timing starts and is not measured.")
+    how = ("through the real forms (password, then a TOTP code computed from each account's device)"
+           if result["otp"] else
+           "with password only (the OTP step did not exist yet: `PORTAL_PATIENT_OTP_REQUIRED=0`)")
+    w(f"- {result['signed_in']} sampled patients signed in {how}. Their accounts were written straight into the "
+      "portal database (active, one confirmed TOTP device each) with the production Argon2 hasher; sign-in "
+      "happens before timing starts and is not measured.")
     w(f"- Heavy patient: pid {result['heavy_pid']} ("
       + ", ".join(f"{n:,} {label}" for label, n in hp.items()) + ").")
     w(f"- gunicorn: `deploy/gunicorn.conf.py` unchanged (sync workers, `max_requests` 1000 ± 100), "
@@ -219,8 +219,9 @@ def render(result):
     w("## Per page (sampled patients)\n")
     w("Latencies in ms. *Loaded* = wrk, closed loop, "
       f"{a['concurrency']} connections for {a['duration']} s per page, rotating through the signed-in patients. "
-      "*1-by-1* = median of single requests with nothing else running. *SQL* = statements per request counted "
-      "in MariaDB's general log: OpenEMR + portal database (session, user, device, account, audit). "
+      "*1-by-1* = median of single requests, one at a time, with no benchmark load (other processes on the "
+      "machine still ran). *SQL* = statements per request counted in MariaDB's general log: OpenEMR + portal "
+      "database (session, user, device, account, audit). "
       "*Floor* = median time of the page's hand-written SELECTs over one connection; *ratio* = 1-by-1 / floor.\n")
     w("| page | path | patients | requests | non-200 | req/s | p50 | p95 | max | 1-by-1 p50 | SQL | floor p50 "
       "| ratio |")
@@ -235,7 +236,7 @@ def render(result):
     w("")
     w(f"## The heavy patient alone (pid {result['heavy_pid']})\n")
     w(f"Same measures, every request for the heavy patient ({a['heavy_duration']} s per page under load; "
-      "10 single requests for 1-by-1; one floor timing of 5 runs).\n")
+      f"10 single requests for 1-by-1; floor median of {3 * a['floor_repeats']} runs).\n")
     w("| page | non-200 | req/s | p50 | p95 | max | 1-by-1 p50 | SQL | floor | ratio |")
     w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in built:

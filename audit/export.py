@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from portal.lib import csvsafe
 
 COLUMNS = ("seq", "time_utc", "code", "actor_type", "actor_id", "actor_username", "pid", "category", "object_ids",
            "outcome", "client_ip", "user_agent", "request_id", "mac")
@@ -71,12 +72,8 @@ def as_dict(event, username):
     }
 
 
-def _cell(value):
-    # Spreadsheet formula injection: the user agent is client-controlled, so never let a cell start a formula.
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+# Spreadsheet formula injection: the user agent is client-controlled, so never let a cell start a formula.
+_cell = csvsafe.cell
 
 
 def csv_lines(rows):

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from audit.log import Event, record_view
+from portal.lib import csvsafe
 from portal.lib.access import patient_required
 from records import charts, queries, units
 
@@ -185,17 +186,6 @@ def profile(request):
     return render(request, "records/profile.html", {"nav": "profile", "p": data})
 
 
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-
-
-def _csv_cell(value):
-    """Text from OpenEMR as a CSV cell that a spreadsheet will not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.match(text):
-        return "'" + text
-    return text
-
-
 def _iso(moment):
     if not moment:
         return ""
@@ -214,7 +204,7 @@ def results_download(request):
                      "Reference range", "Flag", "Status", "Comments"])
     for report in reports:
         for result in report.results:
-            writer.writerow([_csv_cell(cell) for cell in (
+            writer.writerow([csvsafe.cell(value) for value in (
                 report.test, _iso(report.date_collected), _iso(report.date_reported), result.name, result.code,
                 result.value, result.units, result.range_text, result.flag.label if result.flag else "",
                 result.status, result.comments)])

@@ -71,23 +71,23 @@ def visits(request):
     return render(request, "records/visits.html", {"nav": "visits", "data": data})
 
 
-@patient_page
-def visit_detail(request, encounter):
+def _visit_page(request, encounter, code, print_mode):
     data = queries.visit_summary(request.patient_pid, encounter)
     if data is None:
         raise Http404("No such visit for this patient.")
-    record_view(request, "visit", [encounter])
-    return render(request, "records/visit_detail.html", {"nav": "visits", "v": data})
+    record_view(request, "visit", [encounter], code=code)
+    return render(request, "records/visit_detail.html", {"nav": "visits", "v": data, "print_mode": print_mode})
+
+
+@patient_page
+def visit_detail(request, encounter):
+    return _visit_page(request, encounter, Event.RECORD_VIEWED, print_mode=False)
 
 
 @patient_page
 def visit_print(request, encounter):
     """The same summary laid out for paper; audited as record.printed (the page opens the print dialog)."""
-    data = queries.visit_summary(request.patient_pid, encounter)
-    if data is None:
-        raise Http404("No such visit for this patient.")
-    record_view(request, "visit", [encounter], code=Event.RECORD_PRINTED)
-    return render(request, "records/visit_detail.html", {"nav": "visits", "v": data, "print_mode": True})
+    return _visit_page(request, encounter, Event.RECORD_PRINTED, print_mode=True)
 
 
 @patient_page

@@ -143,3 +143,28 @@ class PasswordChangeForm(NewPasswordForm):
         if not self.user.check_password(password):
             raise ValidationError("Your current password is not right.")
         return password
+
+
+class ResetCodeForm(forms.Form):
+    reset_code = forms.CharField(
+        label="Code from the clinic's letter", max_length=40,
+        help_text="The clinic gave you a letter with this code when they reset your authenticator app, "
+                  "for example ABCD-EFGH-JKMN-PQRS.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
+                                      "spellcheck": "false"}),
+    )
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(label="Your password", strip=False, max_length=4096,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That password is not right.")
+        return password

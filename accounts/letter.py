@@ -1,4 +1,8 @@
-"""The activation letter: the same words on the printable page and from `manage.py issue_credentials`."""
+"""The clinic's letters: the same words on the printable page and from the management commands.
+
+kind "activation": a new account (or a re-issue); kind "reset": the authenticator was reset, and the code lets
+the patient set up a new one after their password.
+"""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -8,10 +12,12 @@ from django.utils import dateformat, timezone
 from records.identity import patient_identity
 
 
-def letter_context(issued):
+def letter_context(issued, kind="activation"):
     """Everything the letter shows; the code is only ever in memory, never stored."""
     identity = patient_identity(issued.account.pid)
     return {
+        "kind": kind,
+        "login_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("accounts:login"),
         "clinic_name": settings.PORTAL_CLINIC_NAME,
         "portal_url": settings.PORTAL_BASE_URL.rstrip("/") + "/",
         "activate_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("accounts:activate"),
@@ -25,5 +31,5 @@ def letter_context(issued):
     }
 
 
-def letter_text(issued):
-    return render_to_string("accounts/letter.txt", letter_context(issued))
+def letter_text(issued, kind="activation"):
+    return render_to_string("accounts/letter.txt", letter_context(issued, kind))

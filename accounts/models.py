@@ -37,6 +37,10 @@ class PatientAccount(models.Model):
     # Wrong date-of-birth attempts against the current code: after ACTIVATION_MAX_FAILURES the code stops
     # working (a stolen letter must not allow guessing the birth date, ~36,500 candidates).
     activation_failures = models.PositiveSmallIntegerField(default=0)
+    # After staff reset the second factor: a one-time code on a letter; with the password it lets the patient
+    # set up a new authenticator (the password alone never does).
+    reset_code_hash = models.CharField(max_length=255, blank=True)
+    reset_expires_at = models.DateTimeField(null=True, blank=True)
 
     ACTIVATION_MAX_FAILURES = 5
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.module_loading import import_string
+from importlib import import_module
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -32,7 +32,9 @@ class AccountError(Exception):
 
 # --- Sessions -------------------------------------------------------------------------------------------
 def _session_store():
-    return import_string(settings.SESSION_ENGINE).SessionStore
+    # SESSION_ENGINE names a module ("django.contrib.sessions.backends.db"), not an attribute: import_string
+    # only worked where something else had imported that module first (the web process, not a command).
+    return import_module(settings.SESSION_ENGINE).SessionStore
 
 
 def register_session(user, session_key):
@@ -116,6 +118,7 @@ def issue_credentials(pid, *, actor=None, request=None):
         account.activation_code_hash = hash_code(code)
         account.activation_expires_at = expires_at
         account.activation_failures = 0
+        account.reset_code_hash, account.reset_expires_at = "", None
         account.issued_by = issuer
         account.issued_at = now
         account.activated_at = None
@@ -161,13 +164,45 @@ def unlock_account(account, *, actor=None, request=None):
 
 
 def reset_second_factor(user, *, actor=None, request=None):
-    """Remove the authenticator and backup codes; the owner sets up a new one at the next sign-in."""
+    """Remove the authenticator and backup codes and end every session.
+
+    For a patient, returns the one-time code for the reset letter: with it and the password the patient sets
+    up a new authenticator (the password alone never does). Staff get a new key from the command instead.
+    """
     account = getattr(user, "patient_account", None)
+    code = new_activation_code() if account is not None else None
+    expires_at = timezone.now() + datetime.timedelta(days=settings.PORTAL_ACTIVATION_DAYS)
     with transaction.atomic():
         _remove_devices(user)
         end_all_sessions(user)
+        if account is not None:
+            PatientAccount.objects.filter(pk=account.pk).update(reset_code_hash=hash_code(code),
+                                                                reset_expires_at=expires_at)
         record(Event.OTP_RESET, request=request, actor=actor, pid=account.pid if account else None,
                object_ids=[] if account else [user.pk])
+    if account is None:
+        return None
+    return IssuedCredentials(account=account, username=user.username, code=code, expires_at=expires_at,
+                             reissued=True)
+
+
+def reset_code_outstanding(account):
+    """True when the clinic reset this patient's second factor and the letter's code still works."""
+    return (account is not None and bool(account.reset_code_hash) and account.reset_expires_at is not None
+            and account.reset_expires_at > timezone.now())
+
+
+def reset_code_matches(account, typed):
+    """True when `typed` is the unexpired code of the reset letter (always runs the hasher)."""
+    matches = code_matches(typed, account.reset_code_hash if account else "")
+    return matches and reset_code_outstanding(account)
+
+
+def finish_reset_enrolment(user, *, request=None):
+    """The new authenticator is confirmed: the reset letter's code is used up."""
+    account = getattr(user, "patient_account", None)
+    if account is not None:
+        PatientAccount.objects.filter(pk=account.pk).update(reset_code_hash="", reset_expires_at=None)
 
 
 def sign_out_everywhere(user, *, actor=None, request=None):
@@ -207,6 +242,11 @@ def verify_activation(username, code, dob, *, request):
     if not code_matches(code, account.activation_code_hash if account else ""):
         _fail_activation(request, username, account)
         raise AccountError(MISMATCH)
+    # The expiry is checked before the date of birth: an expired letter must not answer DOB guesses.
+    if account.activation_expires_at is None or account.activation_expires_at <= timezone.now():
+        record(Event.ACTIVATION_FAILED, request=request, actor=account.user, pid=account.pid,
+               category="expired", outcome="failure")
+        raise AccountError("This activation code has expired. Please contact the clinic for a new letter.")
     if account.activation_failures >= PatientAccount.ACTIVATION_MAX_FAILURES:
         _fail_activation(request, username, account, category="too_many")
         raise AccountError("This activation code no longer works because of too many wrong attempts. "
@@ -225,10 +265,6 @@ def verify_activation(username, code, dob, *, request):
             PatientAccount.objects.filter(pk=account.pk).update(activation_failures=F("activation_failures") + 1)
         _fail_activation(request, username, account, category="dob")
         raise AccountError(MISMATCH)
-    if account.activation_expires_at is None or account.activation_expires_at <= timezone.now():
-        record(Event.ACTIVATION_FAILED, request=request, actor=account.user, pid=account.pid,
-               category="expired", outcome="failure")
-        raise AccountError("This activation code has expired. Please contact the clinic for a new letter.")
     return account
 
 
@@ -279,13 +315,17 @@ def confirm_totp_device(user, device_id, token, *, request=None):
     return device
 
 
-def new_backup_codes(user):
+def new_backup_codes(user, *, request=None, replaced=False):
     """Replace the user's backup codes with BACKUP_CODE_COUNT fresh ones and return them (shown once)."""
+    account = getattr(user, "patient_account", None)
     with transaction.atomic():
         StaticDevice.objects.filter(user=user).delete()
         device = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
         codes = [new_backup_code() for _ in range(BACKUP_CODE_COUNT)]
         StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+        if replaced:  # at activation and reset enrolment the enclosing event says it already
+            record(Event.BACKUP_CODES_REGENERATED, request=request, actor=user,
+                   pid=account.pid if account else None)
     return codes
 
 

@@ -1,14 +1,16 @@
-"""Patient sign-in (password, then a second factor), activation, password change and sign-out."""
+"""Patient sign-in (password, then a second factor), activation, second-factor changes, password, sign-out.
+
+Who may be on each step is decided by accounts.signin (one state object, one decorator per step); each view
+states its preconditions first and then does one thing.
+"""
 
 from base64 import b32encode
-from functools import wraps
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.cache import never_cache
@@ -18,16 +20,20 @@ from django_otp import user_has_device, verify_token
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import pending, services
+from accounts import lockout, services, signin
 from accounts.activation import format_base32_key
 from accounts.forms import (
-    ActivationForm, BackupCodeForm, NewPasswordForm, PasswordChangeForm, SignInForm, TokenForm,
+    ActivationForm, BackupCodeForm, ConfirmPasswordForm, NewPasswordForm, PasswordChangeForm, ResetCodeForm,
+    SignInForm, TokenForm,
 )
+from accounts.signin import step_required
 from audit.log import Event, record
 
 NEW_CODES = "_portal_new_backup_codes"
 WRONG_CODE = "That code is not right, or it has already been used. Please try again with a new code."
 TOO_MANY_CODES = "Too many wrong codes. For your security, please sign in again."
+NO_AUTHENTICATOR = ("Your authenticator app is no longer set up for this account. Please contact the clinic: "
+                    "they will give you a letter with a code to set up a new one.")
 
 EXPIRED_MESSAGES = {
     "1": "For your privacy you were signed out because there was no activity for a while. Please sign in again.",
@@ -40,11 +46,15 @@ def _account(user):
     return getattr(user, "patient_account", None)
 
 
+def _pid(user):
+    account = _account(user)
+    return account.pid if account else None
+
+
 def _record_failure(request, username, code=Event.LOGIN_FAILED, category=""):
     """Audit a refused sign-in; a username that does not exist leaves no trace of itself."""
     user = get_user_model().objects.filter(username=username).select_related("patient_account").first()
-    account = _account(user) if user else None
-    record(code, request=request, actor=user, pid=account.pid if account else None, category=category,
+    record(code, request=request, actor=user, pid=_pid(user) if user else None, category=category,
            outcome="failure")
 
 
@@ -54,11 +64,15 @@ def otp_device(user, kind):
     return model.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-# --- Sign in -------------------------------------------------------------------------------------------------
+def _post(request):
+    return request.POST if request.method == "POST" else None
+
+
+# --- Sign in: the password -----------------------------------------------------------------------------------
 @never_cache
 @sensitive_post_parameters("password")
 def login(request):
-    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
+    form = SignInForm(request, data=_post(request))
     if request.method == "POST":
         if form.is_valid():
             user = form.user
@@ -66,9 +80,12 @@ def login(request):
             refusal = "Clinic staff sign in on the staff page." if account is None else \
                 services.patient_sign_in_refusal(account)
             if refusal is None:
-                return _after_password(request, user)
-            record(Event.LOGIN_FAILED, request=request, actor=user, pid=account.pid if account else None,
-                   category="refused", outcome="failure")
+                response = _after_password(request, user)
+                if response is not None:
+                    return response
+                refusal = NO_AUTHENTICATOR
+            record(Event.LOGIN_FAILED, request=request, actor=user, pid=_pid(user), category="refused",
+                   outcome="failure")
             form.add_error(None, refusal)
         elif form.has_error("__all__", "invalid_login") and not getattr(request, "axes_locked_out", False):
             _record_failure(request, form.cleaned_data.get("username", "").strip().lower(), category="password")
@@ -78,96 +95,117 @@ def login(request):
 
 
 def _after_password(request, user):
+    """The next state after a right password, or None when the account cannot go on (no second factor)."""
     next_url = request.POST.get("next") or request.GET.get("next", "")
-    if otp_device(user, "totp") is not None:
-        pending.start_pending(request, user, "patient", next_url)
-        return redirect("accounts:login_otp")
+    if user_has_device(user, confirmed=True):
+        signin.begin_second_factor(request, user, next_url)
+        return redirect("accounts:login_otp" if otp_device(user, "totp") else "accounts:login_backup")
+    if services.reset_code_outstanding(_account(user)):
+        signin.begin_reset_code(request, user, next_url)
+        return redirect("accounts:reset_code")
     if settings.PORTAL_PATIENT_OTP_REQUIRED:
-        # A second factor was reset by staff: set up a new authenticator before going further.
-        pending.start_pending(request, user, "patient", next_url)
-        return redirect("accounts:enrol")
-    pending.finish_sign_in(request, user, None)
-    return redirect(pending.safe_next(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL))
+        return None  # never a password-only way to a new second factor
+    signin.finish_sign_in(request, user, None)
+    return redirect(signin.safe_next(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
-def second_factor_step(request, *, kind, device_kind, form_class, template, restart_url, done_url=None):
-    """Shared by the patient and staff second-factor pages: verify a code against the chosen device."""
-    user = pending.pending_user(request, kind)
-    if user is None:
-        return redirect(restart_url)
+# --- Sign in: the second factor ------------------------------------------------------------------------------
+def verify_code_step(request, *, device_kind, form_class, template, restart_url, done_url):
+    """Shared by the patient and staff code pages (already guarded by step_required): one code, one device."""
+    user, state = request.sign_in_user, request.sign_in
     device = otp_device(user, device_kind)
     if device is None:
+        signin.clear(request)
         return redirect(restart_url)
-    form = form_class(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid() and not device.verify_is_allowed()[0]:
-        # django-otp's back-off after a wrong code (1, 2, 4 ... seconds): say so rather than "wrong code".
-        form.add_error("otp_token", "Please wait a few seconds before you try another code.")
-    elif request.method == "POST" and form.is_valid():
-        # verify_token locks the device row and applies django-otp's throttle and replay protection.
+    form = form_class(_post(request))
+    if request.method == "POST" and not lockout.allows(request, user.username):
+        return lockout.response(request, user.username)
+    if request.method == "POST" and form.is_valid():
+        # verify_token locks the device row and applies django-otp's replay protection.
         verified = verify_token(user, device.persistent_id, form.cleaned_data["otp_token"])
-        account = _account(user)
         if verified is not None:
-            next_url = pending.pending_next(request)
             record(Event.BACKUP_CODE_USED if device_kind == "static" else Event.OTP_SUCCEEDED, request=request,
-                   actor=user, pid=account.pid if account else None)
-            pending.finish_sign_in(request, user, verified)
-            return redirect(pending.safe_next(request, next_url) or done_url)
-        record(Event.OTP_FAILED, request=request, actor=user, pid=account.pid if account else None,
-               category=device_kind, outcome="failure")
-        if not pending.count_code_failure(request):
+                   actor=user, pid=_pid(user))
+            signin.finish_sign_in(request, user, verified)
+            return redirect(signin.safe_next(request, state.next_url) or done_url)
+        record(Event.OTP_FAILED, request=request, actor=user, pid=_pid(user), category=device_kind,
+               outcome="failure")
+        services.count_failed_attempt(request, user.username)  # a wrong code counts like a wrong password
+        if not signin.count_code_failure(request, state):
             messages.error(request, TOO_MANY_CODES)
             return redirect(restart_url)
         form.add_error("otp_token", WRONG_CODE)
     status = 400 if request.method == "POST" else 200
-    return render(request, template, {"form": form}, status=status)
+    return render(request, template, {"form": form, "has_authenticator": device_kind == "static" and
+                                      otp_device(user, "totp") is not None}, status=status)
 
 
 @never_cache
 @sensitive_post_parameters("otp_token")
+@step_required("totp")
 def login_otp(request):
-    return second_factor_step(request, kind="patient", device_kind="totp", form_class=TokenForm,
-                              template="accounts/login_otp.html", restart_url="accounts:login",
-                              done_url=resolve_url(settings.LOGIN_REDIRECT_URL))
+    if otp_device(request.sign_in_user, "totp") is None:
+        return redirect("accounts:login_backup")
+    return verify_code_step(request, device_kind="totp", form_class=TokenForm, template="accounts/login_otp.html",
+                            restart_url="accounts:login", done_url=resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 @never_cache
 @sensitive_post_parameters("otp_token")
+@step_required("backup")
 def login_backup(request):
-    return second_factor_step(request, kind="patient", device_kind="static", form_class=BackupCodeForm,
-                              template="accounts/login_backup.html", restart_url="accounts:login",
-                              done_url=resolve_url(settings.LOGIN_REDIRECT_URL))
+    return verify_code_step(request, device_kind="static", form_class=BackupCodeForm,
+                            template="accounts/login_backup.html", restart_url="accounts:login",
+                            done_url=resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+# --- Sign in after a second-factor reset: the clinic's code, then a new authenticator --------------------------
+@never_cache
+@sensitive_post_parameters("reset_code")
+@step_required("reset_code")
+def reset_code(request):
+    user, state = request.sign_in_user, request.sign_in
+    form = ResetCodeForm(_post(request))
+    if request.method == "POST" and not lockout.allows(request, user.username):
+        return lockout.response(request, user.username)
+    if request.method == "POST" and form.is_valid():
+        if services.reset_code_matches(_account(user), form.cleaned_data["reset_code"]):
+            signin.begin_enrol(request, state)
+            return redirect("accounts:enrol")
+        record(Event.OTP_FAILED, request=request, actor=user, pid=_pid(user), category="reset_code",
+               outcome="failure")
+        services.count_failed_attempt(request, user.username)
+        if not signin.count_code_failure(request, state):
+            messages.error(request, TOO_MANY_CODES)
+            return redirect("accounts:login")
+        form.add_error("reset_code", "That code is not right, or it has expired. Check the letter from the clinic.")
+    return render(request, "accounts/reset_code.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @never_cache
 @sensitive_post_parameters("otp_token")
+@step_required("enrol")
 def enrol(request):
-    """After a second-factor reset: the patient who passed the password step sets up a new authenticator."""
-    user = pending.pending_user(request, "patient")
-    if user is None:
-        return redirect("accounts:login")
-    form, device, confirmed = _enrolment(request, user, lambda: request.session[pending.PENDING].get("device"),
-                                         lambda pk: _store_pending_device(request, pk))
+    """The password and the clinic's reset code were right: set up the new authenticator, then sign in."""
+    user = request.sign_in_user
+    form, device, confirmed = _enrolment(request, user)
     if confirmed is not None:
-        pending.finish_sign_in(request, user, confirmed)
-        request.session[NEW_CODES] = services.new_backup_codes(user)
+        services.finish_reset_enrolment(user, request=request)
+        signin.finish_sign_in(request, user, confirmed)
+        request.session[NEW_CODES] = services.new_backup_codes(user, request=request)
         return redirect("accounts:backup_codes_new")
     return _render_enrolment(request, "accounts/enrol.html", form, device)
 
 
-def _store_pending_device(request, pk):
-    data = dict(request.session[pending.PENDING])
-    data["device"] = pk
-    request.session[pending.PENDING] = data
-
-
-def _enrolment(request, user, get_device_id, set_device_id):
+def _enrolment(request, user):
     """(form, pending device, confirmed device or None); makes the unconfirmed device on first sight."""
-    device = TOTPDevice.objects.filter(pk=get_device_id(), user=user, confirmed=False).first()
+    state = request.sign_in
+    device = TOTPDevice.objects.filter(pk=state.device_id, user=user, confirmed=False).first()
     if device is None:
         device = services.start_totp_enrolment(user)
-        set_device_id(device.pk)
+        request.sign_in = signin.remember_device(request, state, device.pk)
         return TokenForm(), device, None
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    form = TokenForm(_post(request))
     if request.method == "POST" and form.is_valid():
         confirmed = services.confirm_totp_device(user, device.pk, form.cleaned_data["otp_token"], request=request)
         if confirmed is not None:
@@ -177,12 +215,12 @@ def _enrolment(request, user, get_device_id, set_device_id):
     return form, device, None
 
 
-def _render_enrolment(request, template, form, device):
+def _render_enrolment(request, template, form, device, extra=None):
     qr = segno.make(device.config_url, error="m")
     # Our own SVG (no OpenEMR text in it), with a viewBox so that CSS can size it.
     svg = qr.svg_inline(scale=4, omitsize=True, light="#fff", title="QR code for your authenticator app")
-    context = {"form": form, "qr_svg": svg,
-               "key": format_base32_key(b32encode(device.bin_key).decode())}
+    context = {"form": form, "qr_svg": svg, "otpauth_url": device.config_url,
+               "key": format_base32_key(b32encode(device.bin_key).decode())} | (extra or {})
     return render(request, template, context, status=400 if form.errors else 200)
 
 
@@ -196,12 +234,12 @@ def keepalive(request):
 @require_POST
 def logout_view(request):
     if request.user.is_authenticated:
-        account = _account(request.user)
-        record(Event.LOGOUT, request=request, actor=request.user, pid=account.pid if account else None)
-        is_staff = request.user.is_staff and account is None
+        record(Event.LOGOUT, request=request, actor=request.user, pid=_pid(request.user))
+        is_staff = request.user.is_staff and _account(request.user) is None
         logout(request)
         messages.success(request, "You are signed out.")
         return redirect("staff:login" if is_staff else "accounts:login")
+    signin.clear(request)
     return redirect("accounts:login")
 
 
@@ -209,80 +247,86 @@ def logout_view(request):
 @never_cache
 @sensitive_post_parameters("activation_code", "date_of_birth")
 def activate(request):
-    form = ActivationForm(request.POST if request.method == "POST" else None)
+    form = ActivationForm(_post(request))
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip().lower()
-        if services.axes_allows(request, username):
-            try:
-                account = services.verify_activation(username, form.cleaned_data["activation_code"],
-                                                     form.cleaned_data["date_of_birth"], request=request)
-            except services.AccountError as exc:
-                form.add_error(None, str(exc))
-            else:
-                pending.start_activation(request, account)
-                return redirect("accounts:activate_password")
+        if not lockout.allows(request, username):
+            return lockout.response(request, username)
+        try:
+            account = services.verify_activation(username, form.cleaned_data["activation_code"],
+                                                 form.cleaned_data["date_of_birth"], request=request)
+        except services.AccountError as exc:
+            form.add_error(None, str(exc))
         else:
-            request.axes_locked_out = True  # AxesMiddleware answers with the lockout page
+            signin.begin_activation(request, account)
+            return redirect("accounts:activate_password")
     status = 400 if form.errors else 200
     return render(request, "accounts/activate.html", {"form": form}, status=status)
 
 
+def _activation_account(request):
+    """The account being activated in this session, if its letter still works (else None)."""
+    from accounts.models import PatientAccount
+
+    state = request.sign_in
+    account = PatientAccount.objects.select_related("user").filter(pk=state.account_id).first()
+    if account is None or not services.activation_still_valid(account, state.issued_at):
+        signin.clear(request)
+        messages.error(request, signin.LOST["accounts:activate"])
+        return None
+    return account
+
+
 @never_cache
 @sensitive_post_parameters("new_password1", "new_password2")
+@step_required("activation_password")
 def activate_password(request):
-    account, state = pending.activation_state(request)
+    account = _activation_account(request)
     if account is None:
-        return _activation_lost(request)
-    form = NewPasswordForm(account.user, request.POST if request.method == "POST" else None)
+        return redirect("accounts:activate")
+    form = NewPasswordForm(account.user, _post(request))
     if request.method == "POST" and form.is_valid():
         services.set_password(account.user, form.cleaned_data["new_password1"])
-        pending.update_activation(request, password_set=True)
+        signin.activation_password_set(request, request.sign_in)
         return redirect("accounts:activate_totp")
     return render(request, "accounts/activate_password.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @never_cache
 @sensitive_post_parameters("otp_token")
+@step_required("activation_authenticator")
 def activate_totp(request):
-    account, state = pending.activation_state(request)
+    account = _activation_account(request)
     if account is None:
-        return _activation_lost(request)
-    if not state["password_set"]:
-        return redirect("accounts:activate_password")
+        return redirect("accounts:activate")
     user = account.user
-    form, device, confirmed = _enrolment(request, user, lambda: state.get("device"),
-                                         lambda pk: pending.update_activation(request, device=pk))
-    if confirmed is not None:
-        try:
-            codes = services.activate_account(account, request=request)
-        except services.AccountError as exc:
-            messages.error(request, str(exc))
-            return redirect("accounts:login")
-        pending.clear_activation(request)
-        user.backend = "django.contrib.auth.backends.ModelBackend"
-        pending.finish_sign_in(request, user, confirmed)
-        request.session[NEW_CODES] = codes
-        return redirect("accounts:backup_codes_new")
-    return _render_enrolment(request, "accounts/activate_totp.html", form, device)
-
-
-def _activation_lost(request):
-    messages.error(request, "Your activation was interrupted or took too long. Please start again with the "
-                            "details on your letter.")
-    return redirect("accounts:activate")
+    form, device, confirmed = _enrolment(request, user)
+    if confirmed is None:
+        return _render_enrolment(request, "accounts/activate_totp.html", form, device)
+    try:
+        codes = services.activate_account(account, request=request)
+    except services.AccountError as exc:
+        signin.clear(request)
+        messages.error(request, str(exc))
+        return redirect("accounts:login")
+    user.backend = "django.contrib.auth.backends.ModelBackend"
+    signin.finish_sign_in(request, user, confirmed)
+    request.session[NEW_CODES] = codes
+    return redirect("accounts:backup_codes_new")
 
 
 # --- Signed in -------------------------------------------------------------------------------------------------
-def _signed_in_with_second_factor(view):
+def second_factor_verified(view):
     """Signed in, and past the second factor wherever one is required (staff always)."""
+    from functools import wraps
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        needs_otp = user.is_staff or settings.PORTAL_PATIENT_OTP_REQUIRED or user_has_device(user)
-        if needs_otp and not user.is_verified():
-            return redirect("staff:login_otp" if user.is_staff else "accounts:login_otp")
+        needs_otp = user.is_authenticated and (user.is_staff or settings.PORTAL_PATIENT_OTP_REQUIRED
+                                               or user_has_device(user))
+        if not user.is_authenticated or (needs_otp and not user.is_verified()):
+            return signin.resume_or_login(request)
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -300,7 +344,7 @@ def backup_codes_new(request):
 
 
 @never_cache
-@_signed_in_with_second_factor
+@second_factor_verified
 def security(request):
     static = StaticDevice.objects.filter(user=request.user).first()
     remaining = static.token_set.count() if static else 0
@@ -309,21 +353,56 @@ def security(request):
 
 
 @never_cache
-@require_POST
-@_signed_in_with_second_factor
+@sensitive_post_parameters("password")
+@second_factor_verified
+def confirm_password(request):
+    """Type the password again before changing a second factor (a borrowed, unlocked session is not enough)."""
+    target = signin.safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    if target not in (resolve_url("accounts:backup_codes_regenerate"), resolve_url("accounts:replace_authenticator")):
+        target = resolve_url("accounts:security")
+    form = ConfirmPasswordForm(request.user, _post(request))
+    if request.method == "POST" and not lockout.allows(request, request.user.username):
+        return lockout.response(request, request.user.username)
+    if request.method == "POST" and form.is_valid():
+        signin.begin_recent_auth(request)
+        return redirect(target)
+    if form.has_error("password"):
+        services.count_failed_attempt(request, request.user.username)
+    return render(request, "accounts/confirm_password.html", {"form": form, "next": target},
+                  status=400 if form.errors else 200)
+
+
+@never_cache
+@second_factor_verified
+@step_required("recent_auth")
 def backup_codes_regenerate(request):
-    request.session[NEW_CODES] = services.new_backup_codes(request.user)
+    if request.method != "POST":
+        return render(request, "accounts/backup_codes_regenerate.html")
+    request.session[NEW_CODES] = services.new_backup_codes(request.user, request=request, replaced=True)
     return redirect("accounts:backup_codes_new")
 
 
 @never_cache
+@sensitive_post_parameters("otp_token")
+@second_factor_verified
+@step_required("recent_auth")
+def replace_authenticator(request):
+    """A new phone: set up a new authenticator inside a verified session that just typed the password."""
+    form, device, confirmed = _enrolment(request, request.user)
+    if confirmed is None:
+        return _render_enrolment(request, "accounts/replace_authenticator.html", form, device)
+    signin.clear(request)
+    messages.success(request, "Your new authenticator app is set up. The old one no longer works.")
+    return redirect("accounts:security")
+
+
+@never_cache
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
-@_signed_in_with_second_factor
+@second_factor_verified
 def password_change(request):
-    form = PasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and not services.axes_allows(request, request.user.username):
-        request.axes_locked_out = True  # guessing the current password from a borrowed session
-        return render(request, "accounts/password_change.html", {"form": form}, status=429)
+    form = PasswordChangeForm(request.user, _post(request))
+    if request.method == "POST" and not lockout.allows(request, request.user.username):
+        return lockout.response(request, request.user.username)  # guessing the password from a borrowed session
     if request.method == "POST" and form.is_valid():
         old_key = request.session.session_key
         services.change_password(request.user, form.cleaned_data["new_password1"], request=request)
@@ -335,4 +414,3 @@ def password_change(request):
     if form.has_error("old_password"):
         services.count_failed_attempt(request, request.user.username)
     return render(request, "accounts/password_change.html", {"form": form}, status=400 if form.errors else 200)
-

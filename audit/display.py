@@ -29,6 +29,7 @@ LABELS = {
     Event.OTP_FAILED: ("A wrong verification code was entered", None),
     Event.OTP_SUCCEEDED: ("You entered your verification code", None),
     Event.BACKUP_CODE_USED: ("You used a backup code to sign in", None),
+    Event.BACKUP_CODES_REGENERATED: ("You made new backup codes", None),
     Event.ACCOUNT_ACTIVATED: ("You activated your account", None),
     Event.ACTIVATION_FAILED: ("An attempt to activate your account failed", None),
     Event.PASSWORD_CHANGED: ("You changed your password", "Clinic staff changed your password"),
@@ -39,6 +40,8 @@ LABELS = {
     Event.OTP_RESET: (None, "Clinic staff reset your authenticator app"),
     Event.SIGNED_OUT_EVERYWHERE: (None, "Clinic staff signed you out on all devices"),
     Event.PATIENT_SEARCHED: (None, "Clinic staff looked up your account"),
+    Event.PATIENT_VIEWED: (None, "Clinic staff opened your portal account"),
+    Event.ACCOUNTS_LISTED: (None, "Clinic staff listed portal accounts, yours among them"),
     Event.AUDIT_VIEWED: (None, "Clinic staff reviewed the activity on your account"),
     Event.AUDIT_EXPORTED: (None, "Clinic staff exported the activity on your account"),
 }

@@ -165,25 +165,30 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "records:summary"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# django-axes: 5 failures in 15 minutes locks a username, and separately a client address (online guessing).
+# django-axes: 5 failures (wrong passwords, activation details or codes) in 15 minutes (online guessing).
 AXES_ENABLED = env.bool("PORTAL_LOCKOUT_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("PORTAL_LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("PORTAL_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The (username, address) pair at AXES_FAILURE_LIMIT, the username alone at a higher count; never the address
+# alone (a clinic's NAT would lock every patient behind it). accounts/lockout.py explains.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+PORTAL_LOCKOUT_USERNAME_FAILURES = env.int("PORTAL_LOCKOUT_USERNAME_FAILURES", default=20)
 AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_HANDLER = "accounts.lockout.PortalLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_callable"
 AXES_CLIENT_IP_CALLABLE = "portal.lib.client_ip.axes_client_ip"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # axes keeps the POST body of failed attempts: mask every secret and identifying field our forms send.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "activation_code", "date_of_birth",
-                             "otp_token", "new_password1", "new_password2", "old_password", "csrfmiddlewaretoken"]
+                             "otp_token", "reset_code", "new_password1", "new_password2", "old_password", "csrfmiddlewaretoken"]
 # Addresses of reverse proxies whose X-Forwarded-For we believe; never a raw, client-supplied header.
 PORTAL_TRUSTED_PROXIES = env.list("PORTAL_TRUSTED_PROXIES", default=[])
 
 OTP_TOTP_ISSUER = env.str("PORTAL_CLINIC_NAME", default="Clinic patient portal")
-OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp doubles the wait after each failed code
-OTP_STATIC_THROTTLE_FACTOR = 1
+# django-otp's per-device back-off is off: wrong codes count in the lockout instead (accounts/lockout.py), so one
+# wrong code, or an attacker who knows the password, cannot hold back the patient's next right code.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- Sessions and cookies --------------------------------------------------------------------------------
 SECURE_COOKIES = env.bool("PORTAL_SECURE_COOKIES", default=True)

@@ -7,7 +7,6 @@ anything is rendered, so no PHI leaves without a committed audit event.
 
 import csv
 import re
-from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -22,21 +21,9 @@ from portal.lib.access import patient_required
 from records import charts, queries, units
 
 
-def portal_allowed_required(view):
-    """OpenEMR's gate (allow_patient_portal = YES), checked here once for every page (setting, default on)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if settings.PORTAL_REQUIRE_ALLOW_PORTAL and not queries.portal_allowed(request.patient_pid):
-            return render(request, "records/not_allowed.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def patient_page(view):
-    """never_cache + GET/HEAD only + patient_required + portal_allowed_required, in that order."""
-    return never_cache(require_safe(patient_required(portal_allowed_required(view))))
+    """never_cache + GET/HEAD only + patient_required (which also applies OpenEMR's allow-portal gate)."""
+    return never_cache(require_safe(patient_required(view)))
 
 
 def _page_number(request):

@@ -14,12 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import pending, services
+from accounts import services, signin
 from accounts.forms import SignInForm, TokenForm
 from accounts.letter import letter_context
 from accounts.models import PatientAccount, UserSession
+from accounts.signin import step_required
 from accounts.staff.forms import AccountFilterForm, PatientSearchForm
-from accounts.views import EXPIRED_MESSAGES, _record_failure, otp_device, second_factor_step
+from accounts.views import EXPIRED_MESSAGES, _record_failure, otp_device, verify_code_step
 from audit.log import Event, record
 from portal.lib.access import staff_required
 from records.identity import find_patients, patient_identities, patient_identity
@@ -38,7 +39,7 @@ def login(request):
             user = form.user
             refusal = NOT_STAFF if not user.is_staff else (NO_DEVICE if otp_device(user, "totp") is None else None)
             if refusal is None:
-                pending.start_pending(request, user, "staff", request.GET.get("next", ""))
+                signin.begin_staff_second_factor(request, user, request.GET.get("next", ""))
                 return redirect("staff:login_otp")
             record(Event.LOGIN_FAILED, request=request, actor=user, category="refused", outcome="failure")
             form.add_error(None, refusal)
@@ -51,10 +52,10 @@ def login(request):
 
 @never_cache
 @sensitive_post_parameters("otp_token")
+@step_required("staff_totp")
 def login_otp(request):
-    return second_factor_step(request, kind="staff", device_kind="totp", form_class=TokenForm,
-                              template="staff/login_otp.html", restart_url="staff:login",
-                              done_url=resolve_url("staff:home"))
+    return verify_code_step(request, device_kind="totp", form_class=TokenForm, template="staff/login_otp.html",
+                            restart_url="staff:login", done_url=resolve_url("staff:home"))
 
 
 @never_cache
@@ -84,6 +85,8 @@ def _patient(pid):
 @staff_required
 def patient(request, pid):
     identity, account = _patient(pid)
+    # The page shows the patient's name, MRN and date of birth: audited (and committed) before it is rendered.
+    record(Event.PATIENT_VIEWED, request=request, pid=pid)
     sessions = UserSession.objects.filter(user=account.user).count() if account else 0
     locked = False
     if account is not None:
@@ -140,13 +143,14 @@ def unlock(request, pid):
                            "Failed sign-in attempts for this username are cleared; the patient can try again.")
 
 
+@never_cache
 @require_POST
 @staff_required
 def reset_second_factor(request, pid):
-    return _account_action(
-        request, pid, lambda a: services.reset_second_factor(a.user, actor=request.user, request=request),
-        "The authenticator and backup codes are removed. The patient sets up a new authenticator at their next "
-        "sign-in, after their password.")
+    account = get_object_or_404(PatientAccount.objects.select_related("user"), pid=pid)
+    issued = services.reset_second_factor(account.user, actor=request.user, request=request)
+    # The code exists only in this response: the patient needs it, with their password, to set up a new app.
+    return render(request, "staff/letter.html", letter_context(issued, kind="reset") | {"pid": pid, "issued": issued})
 
 
 @require_POST
@@ -169,6 +173,7 @@ def account_list(request):
             accounts = accounts.filter(user__username__icontains=form.cleaned_data["q"].strip())
     page = Paginator(accounts, 25).get_page(request.GET.get("page"))
     names = patient_identities(a.pid for a in page.object_list)
+    record(Event.ACCOUNTS_LISTED, request=request, object_ids=[a.pid for a in page.object_list])
     rows = [(account, names.get(account.pid)) for account in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,31 +1,45 @@
 """Access decorators shared by the records, audit and accounts views.
 
 `patient_required`: signed in, second factor verified (when required for patients), an active patient
-account; sets request.patient_pid, the ONLY pid any clinical query may use.
+account, and OpenEMR still allows this patient on the portal (allow_patient_portal, when
+PORTAL_REQUIRE_ALLOW_PORTAL); sets request.patient_pid, the ONLY pid any clinical query may use. Every patient
+page (chart, downloads, activity) goes through it, so revoking portal access in OpenEMR closes all of them.
 """
 
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.shortcuts import render
 
 
 def _patient_account(user):
     return getattr(user, "patient_account", None) if user.is_authenticated else None
 
 
+def _resume_or_login(request, login_url="accounts:login"):
+    from accounts.signin import resume_or_login  # a half-signed-in session goes back to its step
+
+    return resume_or_login(request, login_url)
+
+
+def _portal_allowed(pid):
+    from records import queries  # records' one rule for OpenEMR's "Allow Patient Portal"
+
+    return queries.portal_allowed(pid)
+
+
 def patient_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if settings.PORTAL_PATIENT_OTP_REQUIRED and not request.user.is_verified():
-            return redirect("accounts:login_otp")
+        if not request.user.is_authenticated or (settings.PORTAL_PATIENT_OTP_REQUIRED
+                                                 and not request.user.is_verified()):
+            return _resume_or_login(request)
         account = _patient_account(request.user)
         if account is None or not account.is_active:
             raise PermissionDenied
+        if settings.PORTAL_REQUIRE_ALLOW_PORTAL and not _portal_allowed(account.pid):
+            return render(request, "records/not_allowed.html", status=403)
         request.patient_pid = account.pid
         return view(request, *args, **kwargs)
 
@@ -37,12 +51,10 @@ def staff_required(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url="staff:login")
+        if not request.user.is_authenticated or (request.user.is_staff and not request.user.is_verified()):
+            return _resume_or_login(request, "staff:login")
         if not request.user.is_staff:
             raise PermissionDenied
-        if not request.user.is_verified():
-            return redirect("staff:login_otp")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -127,7 +127,9 @@ def test_anonymous_visitors_are_sent_to_the_staff_sign_in(client):
 
 
 def test_staff_without_a_verified_second_factor_are_sent_to_it(client, staff):
-    client.force_login(staff)
+    from tests.accounts.conftest import sign_in
+
+    sign_in(client, "frontdesk", url="/staff/login/")
     response = client.get("/staff/audit/")
     assert response.status_code == 302 and response["Location"] == "/staff/login/code/"
 

@@ -22,7 +22,9 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, url):
 
 @pytest.mark.parametrize("url", PAGES)
 def test_password_only_session_is_sent_to_the_second_factor(client, alice, url):
-    client.force_login(alice)
+    from tests.accounts.conftest import sign_in
+
+    sign_in(client, "alice")
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:login_otp")

@@ -1,6 +1,7 @@
 """Remove a user's authenticator and backup codes.
 
-For a patient the new authenticator is set up at the next sign-in, after the password. For a staff member
+For a patient a reset letter is printed: its one-time code, with the password, lets the patient set up a new
+authenticator at the next sign-in (the password alone never does). For a staff member
 (--staff-username) a new authenticator is made at once and its key printed, since staff never enrol online.
 """
 
@@ -8,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from accounts import services
+from accounts.letter import letter_text
 from accounts.management.commands._account_command import AccountCommand
 from accounts.management.commands.create_staff import print_new_authenticator
 
@@ -33,6 +35,5 @@ class Command(AccountCommand):
             print_new_authenticator(self, user)
             return
         account = self.account(options)
-        services.reset_second_factor(account.user, actor=actor)
-        self.stdout.write("The authenticator and backup codes are removed; the patient sets up a new "
-                          "authenticator at the next sign-in.")
+        issued = services.reset_second_factor(account.user, actor=actor)
+        self.stdout.write(letter_text(issued, kind="reset"))

@@ -40,6 +40,12 @@ class PortalLockoutHandler(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         return bool(username) and username_locked(username)
 
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request=request, **kwargs)
+        username = get_client_username(request, credentials) if request is not None else None
+        if username and settings.AXES_ENABLED and username_locked(username):
+            request.axes_locked_out = True  # this failure reached the username's limit: say so now
+
 
 def allows(request, username):
     """True when this client may try `username` now (checked before any password or code is looked at)."""

@@ -10,7 +10,6 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout, update_session_auth_hash
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.cache import never_cache
@@ -114,13 +113,13 @@ def verify_code_step(request, *, device_kind, form_class, template, restart_url,
     """Shared by the patient and staff code pages (already guarded by step_required): one code, one device."""
     user, state = request.sign_in_user, request.sign_in
     device = otp_device(user, device_kind)
-    if device is None:
-        signin.clear(request)
-        return redirect(restart_url)
     form = form_class(_post(request))
     if request.method == "POST" and not lockout.allows(request, user.username):
         return lockout.response(request, user.username)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and device is None:
+        form.add_error("otp_token", "There are no backup codes for this account. Please use your authenticator "
+                                    "app, or contact the clinic.")
+    elif request.method == "POST" and form.is_valid():
         # verify_token locks the device row and applies django-otp's replay protection.
         verified = verify_token(user, device.persistent_id, form.cleaned_data["otp_token"])
         if verified is not None:
@@ -333,7 +332,7 @@ def second_factor_verified(view):
 
 
 @never_cache
-@login_required
+@second_factor_verified
 def backup_codes_new(request):
     """The new backup codes, shown exactly once."""
     codes = request.session.pop(NEW_CODES, None)

@@ -174,6 +174,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("PORTAL_LOCKOUT_MINUTES", default=
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 PORTAL_LOCKOUT_USERNAME_FAILURES = env.int("PORTAL_LOCKOUT_USERNAME_FAILURES", default=20)
 AXES_RESET_ON_SUCCESS = True
+# A pause is a fixed countdown that the lockout page can state ("wait 11 minutes"); attempts during it do not
+# restart it (they are refused before any password is checked).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "accounts.lockout.PortalLockoutHandler"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_callable"
 AXES_CLIENT_IP_CALLABLE = "portal.lib.client_ip.axes_client_ip"

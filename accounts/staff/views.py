@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import services, signin
 from accounts.forms import SignInForm, TokenForm
@@ -82,6 +82,7 @@ def _patient(pid):
 
 
 @never_cache
+@require_safe
 @staff_required
 def patient(request, pid):
     identity, account = _patient(pid)
@@ -162,6 +163,7 @@ def sign_out_everywhere(request, pid):
 
 
 @never_cache
+@require_safe
 @staff_required
 def account_list(request):
     form = AccountFilterForm(request.GET or None)

@@ -327,6 +327,9 @@ def check_grants(alias=OPENEMR_ALIAS, also=("default",)):
             with other.cursor() as cursor:
                 grants = effective_grants(cursor)
         except DatabaseError as exc:
+            if is_connection_failure(exc):
+                messages.append(_unreachable(each, exc))
+                continue
             messages.append(checks.Error(
                 f"Cannot read the grants of the {each} account ({exc}); refusing to assume it is read-only.",
                 id="portal.E011",
@@ -434,6 +437,13 @@ def check_indexes(alias=OPENEMR_ALIAS):
     ]
 
 
+def is_connection_failure(exc):
+    """The server could not be reached or the connection broke (MySQL client errors 2000-2999: CR_*), as opposed
+    to a server's refusal (1xxx: access denied, unknown table), which is a real verdict."""
+    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+    return code is not None and 2000 <= code < 3000
+
+
 def _unreachable(alias, exc):
     return checks.Error(f"Cannot query the {alias} database: {exc}", id="portal.E030")
 
@@ -444,16 +454,23 @@ def run_portal_checks():
 
 
 _last_run = {"at": None, "errors": []}
+# A failed verdict is re-checked after at most this many seconds, whatever max_age says: a failure caused by a
+# database that was briefly away (or a grant fixed by the DBA) must not keep the portal at 503 for five minutes.
+# Short enough for recovery within 5 s of the database returning; long enough that a portal refusing to serve
+# does not run the checks' queries on every request.
+FAILED_RECHECK_SECONDS = 2
 
 
 def serving_errors(max_age=300):
     """Ids of the errors of run_portal_checks(), re-run at most every `max_age` seconds (for /healthz).
 
     A health check that re-read the grants on every probe would add several queries per probe; five minutes
-    bounds how long widened grants go unnoticed by the load balancer.
+    bounds how long widened grants go unnoticed by the load balancer. A failure is kept for
+    FAILED_RECHECK_SECONDS only.
     """
     now = time.monotonic()
-    if _last_run["at"] is None or now - _last_run["at"] >= max_age:
+    ttl = min(max_age, FAILED_RECHECK_SECONDS) if _last_run["errors"] else max_age
+    if _last_run["at"] is None or now - _last_run["at"] >= ttl:
         errors = [m.id for m in run_portal_checks() if m.is_serious()]
         # An unreachable database is the outage path (503 until it returns), not a verdict on the grants:
         # never cache it, so the portal recovers on the next request instead of five minutes later.
@@ -469,3 +486,45 @@ def portal_database_check(app_configs=None, databases=None, **kwargs):
     if not databases or OPENEMR_ALIAS not in databases:
         return []
     return run_portal_checks()
+
+
+# --- Security switches turned off (issue 9): a system-check warning outside DEBUG ---------------------------
+# Each of these is a valid setting for a local test, and each one, left off in production, weakens the portal.
+# (setting, value that weakens, environment variable, what is lost)
+WEAKENING_SWITCHES = [
+    ("AXES_ENABLED", False, "PORTAL_LOCKOUT_ENABLED", "failed sign-ins are never locked out (online guessing)"),
+    ("PORTAL_PATIENT_OTP_REQUIRED", False, "PORTAL_PATIENT_OTP_REQUIRED",
+     "patients sign in with a password alone"),
+    ("SECURE_COOKIES", False, "PORTAL_SECURE_COOKIES", "session cookies are also sent over plain HTTP"),
+    ("PORTAL_REQUIRE_ALLOW_PORTAL", False, "PORTAL_REQUIRE_ALLOW_PORTAL",
+     "patients whom OpenEMR does not allow on the portal can sign in"),
+    ("PORTAL_SHOW_SENSITIVE_ENCOUNTERS", True, "PORTAL_SHOW_SENSITIVE_ENCOUNTERS",
+     "encounters OpenEMR marks sensitive are shown"),
+    ("PORTAL_SELF_CHECK_SECONDS", 0, "PORTAL_SELF_CHECK_SECONDS",
+     "the portal no longer re-checks its grants while serving"),
+]
+
+
+def _demo_databases():
+    """The embedded demo (make demo): both databases are SQLite files. Not a deployment: no warnings there."""
+    return all(db["ENGINE"] == "django.db.backends.sqlite3" for db in settings.DATABASES.values())
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def weakened_security_switches(app_configs=None, **kwargs):
+    """W031: a security switch turned off outside DEBUG (every `manage.py` command and the server start show it)."""
+    if settings.DEBUG or _demo_databases():
+        return []
+    weakened = [(variable, consequence) for name, weak, variable, consequence in WEAKENING_SWITCHES
+                if getattr(settings, name, None) == weak]
+    openemr = settings.DATABASES.get(OPENEMR_ALIAS, {})
+    if openemr.get("ENGINE") == "django.db.backends.mysql" and "READ ONLY" not in str(
+            openemr.get("OPTIONS", {}).get("init_command", "")).upper():
+        weakened.append(("OPENEMR_DB_READ_ONLY_SESSION", "OpenEMR's connection is no longer a read-only session"))
+    return [
+        checks.Warning(f"{variable} is off: {consequence}.",
+                       hint=f"Remove {variable} from the environment (its default is the safe value) unless this "
+                            "is a local test.",
+                       id="portal.W031")
+        for variable, consequence in weakened
+    ]

@@ -92,50 +92,60 @@ def _drop_broken_connections():
             conn.close()
 
 
-def outage_response(request, exception):
+def outage_response(request, exception, portal_db_down=None):
     """Log one line (no traceback: an outage is not a bug, and one failed request used to write thousands of
     lines) and answer with the friendly 503. Django's own "Service Unavailable: /path" line is skipped."""
     code = exception.args[0] if exception.args and isinstance(exception.args[0], int) else ""
     logger.warning("database unavailable: %s%s %s %s", type(exception).__name__, f" {code}" if code else "",
                    request.method, request.path)
     _drop_broken_connections()
-    _outage["seen"] = True
+    if portal_db_down is None:  # which database went away? If it is the portal's own, remember it
+        portal_db_down = not _portal_database_answers()
+    _outage["portal_db_down"] = portal_db_down
     response = render_unavailable(request)
     response._has_been_logged = True  # django.utils.log.log_response: already logged, once
     return response
 
 
-# Set when a request of this process met an unreachable database; while set, each request first checks that the
-# portal's database answers (one connect), so that pages which would not otherwise touch it (the sign-in form)
-# also give the 503 instead of a form that cannot work. Cleared by the first request that finds it back.
-_outage = {"seen": False}
+# Set while this process finds the portal's database unreachable (for the "available again" log line).
+_outage = {"portal_db_down": False}
 
 
 def _portal_database_answers():
+    """Whether the portal's database answers, checked at the start of the request so that every response during
+    an outage is the 503 (also pages that would not touch the database, like the sign-in form, which cannot
+    work without it). The check is Django's own connection health check (CONN_HEALTH_CHECKS: one ping per
+    request on a reused connection), done before the view instead of at its first query, so it costs nothing
+    extra on pages that query the database (almost all: the session lives there)."""
+    conn = connections["default"]
     try:
-        connections["default"].ensure_connection()
-        return True
+        conn.close_if_health_check_failed()
+        conn.ensure_connection()
     except (OperationalError, InterfaceError):
-        connections["default"].close()
+        conn.close()
         return False
+    return True
 
 
 class DatabaseUnavailableMiddleware:
     """A lost database gives the friendly 503 page, never a traceback; the next request reconnects.
 
     Exceptions raised by a view come to process_exception; those raised by a middleware further in (loading the
-    session or the user) go to handler500, portal.views.server_error, which answers the same way.
+    session or the user) go to handler500, portal.views.server_error, which answers the same way. /healthz
+    reports the databases itself (as JSON for the load balancer) and is not stopped here.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _outage["seen"]:
+        if request.path != "/healthz":
+            was_down = _outage["portal_db_down"]
             if not _portal_database_answers():
-                return outage_response(request, DatabaseUnavailable("portal database"))
-            _outage["seen"] = False
-            logger.warning("database available again")
+                return outage_response(request, DatabaseUnavailable("portal database"), portal_db_down=True)
+            if was_down:
+                _outage["portal_db_down"] = False
+                logger.warning("database available again")
         return self.get_response(request)
 
     def process_exception(self, request, exception):

@@ -35,9 +35,11 @@ def healthz(request):
         # Grants, columns and TLS (portal.checks), re-read at most every PORTAL_SELF_CHECK_SECONDS.
         checks["self_check"] = "failed" if serving_errors(settings.PORTAL_SELF_CHECK_SECONDS) else "ok"
     healthy = all(state == "ok" for state in checks.values())
+    response = JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
     if not healthy:
         logger.warning("healthz failing: %s", ",".join(a for a, s in checks.items() if s != "ok"))
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+        response._has_been_logged = True  # one line per failed probe: not Django's "Service Unavailable" too
+    return response
 
 
 # Error pages are rendered from their template alone (portal.middleware.render_error_page): no context processors,

@@ -2,10 +2,10 @@
 
 (a) every OpenEMR column the records models map exists, with a type the field can read (else: which OpenEMR
     version added it, openemr-schema.md §5);
-(b) neither the OpenEMR account nor the portal database's account can change anything in OpenEMR's schema:
-    their grants (and those of their roles) hold no INSERT, UPDATE, DELETE, CREATE, ALTER, DROP or similar
-    privilege on *.*, on the schema or on a table of it. Refused unless PORTAL_ALLOW_WRITABLE_OPENEMR
-    (development only; settings require DEBUG with it);
+(b) neither the OpenEMR account nor the portal database's account can change anything in OpenEMR's schema or
+    its server: their grants (and those of their roles) hold only SELECT/USAGE on the schema or its tables and
+    columns, and only USAGE on *.* (an allow-list: SUPER, FILE, GRANT OPTION... are refused too). Refused
+    unless PORTAL_ALLOW_WRITABLE_OPENEMR (development only; settings require DEBUG with it);
 (c) a connection configured for TLS (OPENEMR_DB_SSL_*, PORTAL_DB_SSL_*) really uses TLS;
 (d) advice only: the indexes OpenEMR lacks for per-patient reads (pc_pid, ...), with the statement to add them.
 
@@ -25,11 +25,12 @@ from django.db import DatabaseError, connections
 from portal.lib import openemr_schema
 from portal.routers import OPENEMR_ALIAS
 
-# Privileges that change data or schema. ALL is how a global/db grant of everything is written.
-WRITE_PRIVILEGES = frozenset({
-    "ALL", "ALL PRIVILEGES", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "INDEX", "TRIGGER",
-    "CREATE VIEW", "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "DELETE HISTORY",
-})
+# An allow-list (issue 9): on OpenEMR's schema the portal's accounts may hold SELECT (on columns, tables or the
+# schema) and USAGE, nothing else; on *.* only USAGE. A deny-list of "write" privileges let through SUPER, FILE,
+# LOCK TABLES, SHUTDOWN, CREATE USER, PROXY, GRANT OPTION...: each one hands a breached DMZ host a way to change
+# OpenEMR's data or the server (read any file, grant itself INSERT, stop the clinic's database).
+ALLOWED_ON_OPENEMR = frozenset({"SELECT", "USAGE"})
+ALLOWED_GLOBAL = frozenset({"USAGE"})
 READ_PRIVILEGES = frozenset({"ALL", "ALL PRIVILEGES", "SELECT"})
 _ROLE_REF = re.compile(r"^`[^`]+`(@`[^`]*`)?$")
 
@@ -45,6 +46,8 @@ class Grant:
     routine: bool = False  # GRANT EXECUTE ON PROCEDURE ...: not about tables
     roles: list = field(default_factory=list)  # role names
     role_refs: list = field(default_factory=list)  # as printed: `role` (MariaDB) or `role`@`%` (MySQL 8)
+    grant_option: bool = False  # ... WITH GRANT OPTION: may pass its privileges on (or widen its own)
+    proxy: bool = False  # GRANT PROXY ON 'other'@'host': may act as that account
 
 
 def _scan(text, keyword, start=0):
@@ -110,6 +113,10 @@ def parse_grant(line):
     rest = body[on_at + 4:]
     end = _scan(rest, " TO ")
     obj = (rest[:end] if end >= 0 else rest).strip()
+    grant.grant_option = end >= 0 and _scan(rest[end:], " WITH ") >= 0 and _scan(rest[end:], "GRANT OPTION") >= 0
+    if [name for name, _columns in grant.privileges] == ["PROXY"]:
+        grant.proxy, grant.database, grant.table = True, "*", obj
+        return grant
     for prefix in ("FUNCTION ", "PROCEDURE ", "PACKAGE BODY ", "PACKAGE "):
         if obj.upper().startswith(prefix):
             grant.routine = True
@@ -199,15 +206,28 @@ def effective_grants(cursor):
 
 
 def write_privileges_on(grants, database):
-    """['INSERT on *.*', 'DELETE on `openemr`.`lists`', ...]: everything that could change `database`."""
+    """['INSERT on *.*', 'SUPER on *.*', 'DELETE on `openemr`.`lists`', ...]: every privilege beyond reading
+    `database` (the allow-lists above); a routine of the schema may write as its definer, so it counts too."""
     found = []
     for grant in grants:
-        if not grant_covers(grant, database):
+        if grant.database is None:
+            continue  # roles granted: their own grants are in the list (effective_grants)
+        if grant.proxy:
+            found.append(f"PROXY on {grant.table}")
             continue
-        for name, _columns in grant.privileges:
-            if name in WRITE_PRIVILEGES:
-                where = "*.*" if grant.database == "*" else f"`{grant.database}`.{_obj(grant.table)}"
-                found.append(f"{name} on {where}")
+        if grant.routine:
+            if not _db_pattern_matches(grant.database, database):
+                continue
+            allowed, where = frozenset({"USAGE"}), f"`{grant.database}`.`{grant.table}` (a stored routine)"
+        elif grant.database == "*":
+            allowed, where = ALLOWED_GLOBAL, "*.*"
+        elif grant_covers(grant, database):
+            allowed, where = ALLOWED_ON_OPENEMR, f"`{grant.database}`.{_obj(grant.table)}"
+        else:
+            continue
+        found.extend(f"{name} on {where}" for name, _columns in grant.privileges if name not in allowed)
+        if grant.grant_option:
+            found.append(f"GRANT OPTION on {where}")
     return found
 
 
@@ -348,7 +368,8 @@ def _write_messages(alias, grants, database):
     allowed = getattr(settings, "PORTAL_ALLOW_WRITABLE_OPENEMR", False) and settings.DEBUG
     level, code = (checks.Warning, "portal.W011") if allowed else (checks.Error, "portal.E010")
     return [level(
-        f"The {alias} account can change OpenEMR's schema `{database}`: " + "; ".join(sorted(set(writes))) + ".",
+        f"The {alias} account can change OpenEMR's schema `{database}` or its server (only SELECT and USAGE are "
+        "allowed there, and USAGE on *.*): " + "; ".join(sorted(set(writes))) + ".",
         hint="Revoke these privileges (REVOKE ALL PRIVILEGES, GRANT OPTION FROM the account) and apply "
              "`manage.py portal_grants`. The portal refuses to serve while its accounts can write to OpenEMR.",
         id=code,

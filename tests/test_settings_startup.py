@@ -160,3 +160,29 @@ def test_the_safe_defaults_give_no_weakening_warning(settings):
     assert weakened_security_switches() == []
     settings.PORTAL_SELF_CHECK_SECONDS = 0
     assert [m.id for m in weakened_security_switches()] == ["portal.W031"]
+
+
+def test_the_shipped_portal_env_example_loads(tmp_path):
+    """deploy/portal.env.example as an operator installs it (secret files in place) passes the start-up checks."""
+    import re
+
+    values = {}
+    for line in (ROOT / "deploy" / "portal.env.example").read_text().splitlines():
+        match = re.fullmatch(r"([A-Z_]+)=(.*)", line)
+        if match:
+            values[match.group(1)] = match.group(2).strip("'")
+    for name in ("PORTAL_SECRET_KEY_FILE", "PORTAL_AUDIT_KEY_FILE"):
+        (tmp_path / name).write_text(secrets_token())
+        values[name] = str(tmp_path / name)
+    environ = {key: value for key, value in os.environ.items() if not key.startswith(("PORTAL_", "OPENEMR_"))}
+    environ.update(values, DJANGO_SETTINGS_MODULE="portal.settings")
+    result = subprocess.run([sys.executable, "-c", LOAD.format(name="PORTAL_STAFF_NETWORKS")], cwd=ROOT,
+                            env=environ, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['192.168.0.0/16']"
+
+
+def secrets_token():
+    import secrets
+
+    return secrets.token_urlsafe(50)

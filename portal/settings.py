@@ -5,6 +5,7 @@ DEBUG is off unless asked for, cookies are Secure unless explicitly turned off f
 Every variable is listed in deploy/portal.env.example.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +38,23 @@ def env_required(name):
         raise ImproperlyConfigured(f"Set the environment variable {name}.")
     return value
 
+
+def _require_whole_numbers():
+    """Issue 9: a typo in a number (PORTAL_IDLE_TIMEOUT=15m) stops start-up naming the variable, not with a bare
+    "invalid literal for int()". Checked before any of them is read."""
+    for name, value in os.environ.items():
+        if name in _WHOLE_NUMBERS and value.strip() and not value.strip().isdigit():
+            raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of {_WHOLE_NUMBERS[name]}.")
+
+
+_WHOLE_NUMBERS = {
+    "PORTAL_ACTIVATION_DAYS": "days", "PORTAL_APPOINTMENT_MONTHS": "months", "PORTAL_AUDIT_RETENTION_DAYS": "days",
+    "PORTAL_DB_CONN_MAX_AGE": "seconds", "PORTAL_HSTS_SECONDS": "seconds", "PORTAL_IDLE_TIMEOUT": "seconds",
+    "PORTAL_IDLE_WARNING": "seconds", "PORTAL_LAB_RELEASE_DELAY_HOURS": "hours", "PORTAL_LOCKOUT_FAILURES": "failures",
+    "PORTAL_LOCKOUT_MINUTES": "minutes", "PORTAL_RECURRING_LOOKBACK_DAYS": "days",
+    "PORTAL_SELF_CHECK_SECONDS": "seconds", "PORTAL_SESSION_MAX_AGE": "seconds",
+}
+_require_whole_numbers()
 
 SECRET_KEY = env_secret("PORTAL_SECRET_KEY")
 DEBUG = env.bool("PORTAL_DEBUG", default=False)

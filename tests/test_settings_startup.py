@@ -40,6 +40,8 @@ def refused(variable, **env):
     ("PORTAL_VITALS_UNITS", "imperial"),
     ("PORTAL_SECURE_COOKIES", "ture"),
     ("PORTAL_LOCKOUT_ENABLED", "yes please"),
+    ("PORTAL_IDLE_TIMEOUT", "15m"),
+    ("PORTAL_LOCKOUT_FAILURES", "-1"),
 ])
 def test_a_typo_in_a_setting_stops_start_up_naming_the_variable(variable, value):
     assert refused(variable, **{variable: value})

@@ -18,7 +18,10 @@ def production_env(**overrides):
     """The test session's environment with production values where the session relaxes them: secure cookies,
     self-checks every 300 s, DEBUG off. Pass None to remove a variable."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "PORTAL_DEBUG": "0",
-           "PORTAL_SECURE_COOKIES": "1", "PORTAL_SELF_CHECK_SECONDS": "300", "PORTAL_LOG_LEVEL": "INFO"}
+           "PORTAL_SECURE_COOKIES": "1", "PORTAL_SELF_CHECK_SECONDS": "300", "PORTAL_LOG_LEVEL": "INFO",
+           # As pyproject.toml does for the suite: static files come from the finders, not a collected
+           # STATIC_ROOT, and whitenoise warns about that in each worker as it boots (two lines in the log).
+           "PYTHONWARNINGS": "ignore:No directory at:UserWarning"}
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}
 

@@ -109,6 +109,8 @@ def test_portal_database_outage_gives_only_503s_one_log_line_each_and_recovers_w
         assert time.monotonic() - returned <= 5, server.log_since(offset)[-3000:]
         time.sleep(0.2)
     recovered_after = time.monotonic() - returned
+    print(f"{len(responses)} requests while down: statuses {sorted(set(statuses.values()))}, "
+          f"{len(app_lines)} application log lines; recovered {recovered_after:.2f} s after the database returned")
     assert recovered_after <= 5
     for _round in range(4):  # every worker is back, not just the first one asked
         for path in ("/healthz", "/staff/", "/staff/accounts/"):

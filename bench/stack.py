@@ -91,6 +91,7 @@ class Stack:
             "PORTAL_CLINIC_TIME_ZONE": "America/New_York",
             "PORTAL_CLINIC_NAME": "Benchmark Clinic",
             "PORTAL_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PORTAL_STAFF_NETWORKS": "127.0.0.0/8",
             "PORTAL_LOG_LEVEL": "WARNING",
             "PORTAL_PATIENT_OTP_REQUIRED": "1" if self.otp_required else "0",
         })

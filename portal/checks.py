@@ -2,10 +2,10 @@
 
 (a) every OpenEMR column the records models map exists, with a type the field can read (else: which OpenEMR
     version added it, openemr-schema.md §5);
-(b) neither the OpenEMR account nor the portal database's account can change anything in OpenEMR's schema:
-    their grants (and those of their roles) hold no INSERT, UPDATE, DELETE, CREATE, ALTER, DROP or similar
-    privilege on *.*, on the schema or on a table of it. Refused unless PORTAL_ALLOW_WRITABLE_OPENEMR
-    (development only; settings require DEBUG with it);
+(b) neither the OpenEMR account nor the portal database's account can change anything in OpenEMR's schema or
+    its server: their grants (and those of their roles) hold only SELECT/USAGE on the schema or its tables and
+    columns, and only USAGE on *.* (an allow-list: SUPER, FILE, GRANT OPTION... are refused too). Refused
+    unless PORTAL_ALLOW_WRITABLE_OPENEMR (development only; settings require DEBUG with it);
 (c) a connection configured for TLS (OPENEMR_DB_SSL_*, PORTAL_DB_SSL_*) really uses TLS;
 (d) advice only: the indexes OpenEMR lacks for per-patient reads (pc_pid, ...), with the statement to add them.
 
@@ -25,11 +25,12 @@ from django.db import DatabaseError, connections
 from portal.lib import openemr_schema
 from portal.routers import OPENEMR_ALIAS
 
-# Privileges that change data or schema. ALL is how a global/db grant of everything is written.
-WRITE_PRIVILEGES = frozenset({
-    "ALL", "ALL PRIVILEGES", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "INDEX", "TRIGGER",
-    "CREATE VIEW", "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "DELETE HISTORY",
-})
+# An allow-list (issue 9): on OpenEMR's schema the portal's accounts may hold SELECT (on columns, tables or the
+# schema) and USAGE, nothing else; on *.* only USAGE. A deny-list of "write" privileges let through SUPER, FILE,
+# LOCK TABLES, SHUTDOWN, CREATE USER, PROXY, GRANT OPTION...: each one hands a breached DMZ host a way to change
+# OpenEMR's data or the server (read any file, grant itself INSERT, stop the clinic's database).
+ALLOWED_ON_OPENEMR = frozenset({"SELECT", "USAGE"})
+ALLOWED_GLOBAL = frozenset({"USAGE"})
 READ_PRIVILEGES = frozenset({"ALL", "ALL PRIVILEGES", "SELECT"})
 _ROLE_REF = re.compile(r"^`[^`]+`(@`[^`]*`)?$")
 
@@ -45,6 +46,8 @@ class Grant:
     routine: bool = False  # GRANT EXECUTE ON PROCEDURE ...: not about tables
     roles: list = field(default_factory=list)  # role names
     role_refs: list = field(default_factory=list)  # as printed: `role` (MariaDB) or `role`@`%` (MySQL 8)
+    grant_option: bool = False  # ... WITH GRANT OPTION: may pass its privileges on (or widen its own)
+    proxy: bool = False  # GRANT PROXY ON 'other'@'host': may act as that account
 
 
 def _scan(text, keyword, start=0):
@@ -110,6 +113,10 @@ def parse_grant(line):
     rest = body[on_at + 4:]
     end = _scan(rest, " TO ")
     obj = (rest[:end] if end >= 0 else rest).strip()
+    grant.grant_option = end >= 0 and _scan(rest[end:], " WITH ") >= 0 and _scan(rest[end:], "GRANT OPTION") >= 0
+    if [name for name, _columns in grant.privileges] == ["PROXY"]:
+        grant.proxy, grant.database, grant.table = True, "*", obj
+        return grant
     for prefix in ("FUNCTION ", "PROCEDURE ", "PACKAGE BODY ", "PACKAGE "):
         if obj.upper().startswith(prefix):
             grant.routine = True
@@ -199,15 +206,28 @@ def effective_grants(cursor):
 
 
 def write_privileges_on(grants, database):
-    """['INSERT on *.*', 'DELETE on `openemr`.`lists`', ...]: everything that could change `database`."""
+    """['INSERT on *.*', 'SUPER on *.*', 'DELETE on `openemr`.`lists`', ...]: every privilege beyond reading
+    `database` (the allow-lists above); a routine of the schema may write as its definer, so it counts too."""
     found = []
     for grant in grants:
-        if not grant_covers(grant, database):
+        if grant.database is None:
+            continue  # roles granted: their own grants are in the list (effective_grants)
+        if grant.proxy:
+            found.append(f"PROXY on {grant.table}")
             continue
-        for name, _columns in grant.privileges:
-            if name in WRITE_PRIVILEGES:
-                where = "*.*" if grant.database == "*" else f"`{grant.database}`.{_obj(grant.table)}"
-                found.append(f"{name} on {where}")
+        if grant.routine:
+            if not _db_pattern_matches(grant.database, database):
+                continue
+            allowed, where = frozenset({"USAGE"}), f"`{grant.database}`.`{grant.table}` (a stored routine)"
+        elif grant.database == "*":
+            allowed, where = ALLOWED_GLOBAL, "*.*"
+        elif grant_covers(grant, database):
+            allowed, where = ALLOWED_ON_OPENEMR, f"`{grant.database}`.{_obj(grant.table)}"
+        else:
+            continue
+        found.extend(f"{name} on {where}" for name, _columns in grant.privileges if name not in allowed)
+        if grant.grant_option:
+            found.append(f"GRANT OPTION on {where}")
     return found
 
 
@@ -327,6 +347,9 @@ def check_grants(alias=OPENEMR_ALIAS, also=("default",)):
             with other.cursor() as cursor:
                 grants = effective_grants(cursor)
         except DatabaseError as exc:
+            if is_connection_failure(exc):
+                messages.append(_unreachable(each, exc))
+                continue
             messages.append(checks.Error(
                 f"Cannot read the grants of the {each} account ({exc}); refusing to assume it is read-only.",
                 id="portal.E011",
@@ -345,7 +368,8 @@ def _write_messages(alias, grants, database):
     allowed = getattr(settings, "PORTAL_ALLOW_WRITABLE_OPENEMR", False) and settings.DEBUG
     level, code = (checks.Warning, "portal.W011") if allowed else (checks.Error, "portal.E010")
     return [level(
-        f"The {alias} account can change OpenEMR's schema `{database}`: " + "; ".join(sorted(set(writes))) + ".",
+        f"The {alias} account can change OpenEMR's schema `{database}` or its server (only SELECT and USAGE are "
+        "allowed there, and USAGE on *.*): " + "; ".join(sorted(set(writes))) + ".",
         hint="Revoke these privileges (REVOKE ALL PRIVILEGES, GRANT OPTION FROM the account) and apply "
              "`manage.py portal_grants`. The portal refuses to serve while its accounts can write to OpenEMR.",
         id=code,
@@ -434,6 +458,13 @@ def check_indexes(alias=OPENEMR_ALIAS):
     ]
 
 
+def is_connection_failure(exc):
+    """The server could not be reached or the connection broke (MySQL client errors 2000-2999: CR_*), as opposed
+    to a server's refusal (1xxx: access denied, unknown table), which is a real verdict."""
+    code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+    return code is not None and 2000 <= code < 3000
+
+
 def _unreachable(alias, exc):
     return checks.Error(f"Cannot query the {alias} database: {exc}", id="portal.E030")
 
@@ -444,16 +475,23 @@ def run_portal_checks():
 
 
 _last_run = {"at": None, "errors": []}
+# A failed verdict is re-checked after at most this many seconds, whatever max_age says: a failure caused by a
+# database that was briefly away (or a grant fixed by the DBA) must not keep the portal at 503 for five minutes.
+# Short enough for recovery within 5 s of the database returning; long enough that a portal refusing to serve
+# does not run the checks' queries on every request.
+FAILED_RECHECK_SECONDS = 2
 
 
 def serving_errors(max_age=300):
     """Ids of the errors of run_portal_checks(), re-run at most every `max_age` seconds (for /healthz).
 
     A health check that re-read the grants on every probe would add several queries per probe; five minutes
-    bounds how long widened grants go unnoticed by the load balancer.
+    bounds how long widened grants go unnoticed by the load balancer. A failure is kept for
+    FAILED_RECHECK_SECONDS only.
     """
     now = time.monotonic()
-    if _last_run["at"] is None or now - _last_run["at"] >= max_age:
+    ttl = min(max_age, FAILED_RECHECK_SECONDS) if _last_run["errors"] else max_age
+    if _last_run["at"] is None or now - _last_run["at"] >= ttl:
         errors = [m.id for m in run_portal_checks() if m.is_serious()]
         # An unreachable database is the outage path (503 until it returns), not a verdict on the grants:
         # never cache it, so the portal recovers on the next request instead of five minutes later.
@@ -469,3 +507,45 @@ def portal_database_check(app_configs=None, databases=None, **kwargs):
     if not databases or OPENEMR_ALIAS not in databases:
         return []
     return run_portal_checks()
+
+
+# --- Security switches turned off (issue 9): a system-check warning outside DEBUG ---------------------------
+# Each of these is a valid setting for a local test, and each one, left off in production, weakens the portal.
+# (setting, value that weakens, environment variable, what is lost)
+WEAKENING_SWITCHES = [
+    ("AXES_ENABLED", False, "PORTAL_LOCKOUT_ENABLED", "failed sign-ins are never locked out (online guessing)"),
+    ("PORTAL_PATIENT_OTP_REQUIRED", False, "PORTAL_PATIENT_OTP_REQUIRED",
+     "patients sign in with a password alone"),
+    ("SECURE_COOKIES", False, "PORTAL_SECURE_COOKIES", "session cookies are also sent over plain HTTP"),
+    ("PORTAL_REQUIRE_ALLOW_PORTAL", False, "PORTAL_REQUIRE_ALLOW_PORTAL",
+     "patients whom OpenEMR does not allow on the portal can sign in"),
+    ("PORTAL_SHOW_SENSITIVE_ENCOUNTERS", True, "PORTAL_SHOW_SENSITIVE_ENCOUNTERS",
+     "encounters OpenEMR marks sensitive are shown"),
+    ("PORTAL_SELF_CHECK_SECONDS", 0, "PORTAL_SELF_CHECK_SECONDS",
+     "the portal no longer re-checks its grants while serving"),
+]
+
+
+def _demo_databases():
+    """The embedded demo (make demo): both databases are SQLite files. Not a deployment: no warnings there."""
+    return all(db["ENGINE"] == "django.db.backends.sqlite3" for db in settings.DATABASES.values())
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def weakened_security_switches(app_configs=None, **kwargs):
+    """W031: a security switch turned off outside DEBUG (every `manage.py` command and the server start show it)."""
+    if settings.DEBUG or _demo_databases():
+        return []
+    weakened = [(variable, consequence) for name, weak, variable, consequence in WEAKENING_SWITCHES
+                if getattr(settings, name, None) == weak]
+    openemr = settings.DATABASES.get(OPENEMR_ALIAS, {})
+    if openemr.get("ENGINE") == "django.db.backends.mysql" and "READ ONLY" not in str(
+            openemr.get("OPTIONS", {}).get("init_command", "")).upper():
+        weakened.append(("OPENEMR_DB_READ_ONLY_SESSION", "OpenEMR's connection is no longer a read-only session"))
+    return [
+        checks.Warning(f"{variable} is off: {consequence}.",
+                       hint=f"Remove {variable} from the environment (its default is the safe value) unless this "
+                            "is a local test.",
+                       id="portal.W031")
+        for variable, consequence in weakened
+    ]

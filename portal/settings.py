@@ -5,6 +5,7 @@ DEBUG is off unless asked for, cookies are Secure unless explicitly turned off f
 Every variable is listed in deploy/portal.env.example.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +38,23 @@ def env_required(name):
         raise ImproperlyConfigured(f"Set the environment variable {name}.")
     return value
 
+
+def _require_whole_numbers():
+    """Issue 9: a typo in a number (PORTAL_IDLE_TIMEOUT=15m) stops start-up naming the variable, not with a bare
+    "invalid literal for int()". Checked before any of them is read."""
+    for name, value in os.environ.items():
+        if name in _WHOLE_NUMBERS and value.strip() and not value.strip().isdigit():
+            raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of {_WHOLE_NUMBERS[name]}.")
+
+
+_WHOLE_NUMBERS = {
+    "PORTAL_ACTIVATION_DAYS": "days", "PORTAL_APPOINTMENT_MONTHS": "months", "PORTAL_AUDIT_RETENTION_DAYS": "days",
+    "PORTAL_DB_CONN_MAX_AGE": "seconds", "PORTAL_HSTS_SECONDS": "seconds", "PORTAL_IDLE_TIMEOUT": "seconds",
+    "PORTAL_IDLE_WARNING": "seconds", "PORTAL_LAB_RELEASE_DELAY_HOURS": "hours", "PORTAL_LOCKOUT_FAILURES": "failures",
+    "PORTAL_LOCKOUT_MINUTES": "minutes", "PORTAL_RECURRING_LOOKBACK_DAYS": "days",
+    "PORTAL_SELF_CHECK_SECONDS": "seconds", "PORTAL_SESSION_MAX_AGE": "seconds",
+}
+_require_whole_numbers()
 
 SECRET_KEY = env_secret("PORTAL_SECRET_KEY")
 DEBUG = env.bool("PORTAL_DEBUG", default=False)
@@ -292,18 +310,135 @@ if PORTAL_ALLOW_WRITABLE_OPENEMR and not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.middleware.RequestIDLogFilter"}},
+    "filters": {
+        "request_id": {"()": "portal.middleware.RequestIDLogFilter"},
+        "drop_traceback": {"()": "portal.middleware.DropTracebackFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console_one_line": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["request_id", "drop_traceback"]},
     },
     "root": {"handlers": ["console"], "level": env.str("PORTAL_LOG_LEVEL", default="INFO")},
     "loggers": {
         # Django's request logger would print request paths and, on errors, local variables in DEBUG.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # A forged Host header is a scanner's routine probe: one line (the exception's message), never the
+        # traceback that Django attaches (django.security.* logs with exc_info). See DropTracebackFilter.
+        "django.security.DisallowedHost": {"handlers": ["console_one_line"], "level": "WARNING",
+                                           "propagate": False},
         "axes": {"level": "WARNING"},
     },
 }
+
+
+# --- Start-up validation (issue 9): a wrong value stops the portal here, naming the variable ---------------
+# Each of these used to fail on every request (a 500 per page) or, worse, to fail open. They are checked once,
+# when the settings load, so that `manage.py portal_check` / systemd refuse to start a misconfigured portal.
+# Security switches that are valid but weaken the portal are system-check warnings (portal.checks, W03x).
+import ipaddress  # noqa: E402  (kept with the validation it serves)
+
+_BOOLEAN_WORDS = {"1", "0", "true", "false", "yes", "no", "on", "off", "y", "n", "t", "f", ""}
+
+
+def _require_boolean_words(names):
+    """django-environ reads any unknown word as False: `PORTAL_SECURE_COOKIES=ture` would turn cookies insecure."""
+    for name in names:
+        value = env.str(name, default="")
+        if value.strip().lower() not in _BOOLEAN_WORDS:
+            raise ImproperlyConfigured(f"{name}={value!r} is not a yes/no value (use 1/0, true/false, yes/no, on/off).")
+
+
+def _networks_or_error(name, items):
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or CIDR network (e.g. 192.168.10.0/24).") from None
+    return items
+
+
+def _one_of(name, value, allowed):
+    if value not in allowed:
+        raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(allowed)}.")
+    return value
+
+
+# Networks that contain every address: what `PORTAL_STAFF_NETWORKS=any` stands for.
+STAFF_NETWORKS_ANY = ["0.0.0.0/0", "::/0"]
+
+
+def _staff_networks(items, debug):
+    """The staff console (/staff/) is for the clinic LAN: an empty list is refused outside DEBUG (threat: the
+    front desk's console, which issues credentials and shows any patient's identity, open to the internet by
+    omission). Opening it to every address must be written out: PORTAL_STAFF_NETWORKS=any."""
+    if [item.lower() for item in items] == ["any"]:
+        return list(STAFF_NETWORKS_ANY)
+    if any(item.lower() == "any" for item in items):
+        raise ImproperlyConfigured("PORTAL_STAFF_NETWORKS: 'any' cannot be combined with networks.")
+    if not items and not debug:
+        raise ImproperlyConfigured(
+            "Set PORTAL_STAFF_NETWORKS to the networks (CIDR, comma-separated) the staff console may be used "
+            "from, e.g. 192.168.10.0/24; or to 'any' to open /staff/ to every address (not recommended).")
+    return _networks_or_error("PORTAL_STAFF_NETWORKS", items)
+
+
+_require_boolean_words([
+    "PORTAL_DEBUG", "PORTAL_SECURE_COOKIES", "PORTAL_LOCKOUT_ENABLED", "PORTAL_PATIENT_OTP_REQUIRED",
+    "PORTAL_REQUIRE_ALLOW_PORTAL", "PORTAL_SHOW_SENSITIVE_ENCOUNTERS", "PORTAL_SSL_REDIRECT",
+    "PORTAL_ALLOW_WRITABLE_OPENEMR", "OPENEMR_DB_READ_ONLY_SESSION", "PORTAL_STATIC_USE_FINDERS",
+])
+PORTAL_TRUSTED_PROXIES = _networks_or_error("PORTAL_TRUSTED_PROXIES", PORTAL_TRUSTED_PROXIES)
+PORTAL_STAFF_NETWORKS = _staff_networks(PORTAL_STAFF_NETWORKS, DEBUG)
+PORTAL_LAB_RELEASE = _one_of("PORTAL_LAB_RELEASE", PORTAL_LAB_RELEASE, ("immediate", "reviewed", "delay"))
+PORTAL_VITALS_UNITS = _one_of("PORTAL_VITALS_UNITS", PORTAL_VITALS_UNITS, ("us", "metric"))
+
+
+# --- Database transport (issue 9): a remote database without verified TLS is refused -----------------------
+# Threat: passwords and PHI read in clear (or from an impostor server) on the path between the DMZ and the
+# clinic's database. A local host (loopback, unix socket) never leaves the machine; anything else needs TLS with
+# a CA and host-name verification, unless the operator declares another encrypted path
+# (PORTAL_DB_TRANSPORT=tunnel: an SSH tunnel or VPN ending at a non-local address; deploy/README.md).
+PORTAL_DB_TRANSPORT = _one_of("PORTAL_DB_TRANSPORT", env.str("PORTAL_DB_TRANSPORT", default="tls"),
+                              ("tls", "tunnel"))
+_SSL_PREFIX = {"default": "PORTAL_DB", "openemr": "OPENEMR_DB"}
+_URL_VAR = {"default": "PORTAL_DATABASE_URL", "openemr": "OPENEMR_DATABASE_URL"}
+
+
+def database_host_is_local(host):
+    """Loopback or a unix socket (MySQL's client reads an empty host or "localhost" as the socket)."""
+    host = (host or "").strip()
+    if not host or host.lower() == "localhost" or host.startswith("/"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it resolves to wherever DNS says
+
+
+def _require_verified_db_transport(databases, debug, transport):
+    for alias, config in databases.items():
+        if config["ENGINE"] != "django.db.backends.mysql":
+            continue
+        options = config.get("OPTIONS", {})
+        ssl = options.get("ssl") or {}
+        prefix = _SSL_PREFIX.get(alias, alias)
+        if ssl and not ssl.get("ca"):
+            # TLS without a CA encrypts but accepts any certificate: an impostor in the path reads everything.
+            raise ImproperlyConfigured(
+                f"{prefix}_SSL_CERT/KEY is set without {prefix}_SSL_CA: set the CA that signed the database "
+                "server's certificate, so that the server is verified.")
+        verified = bool(ssl.get("ca")) and str(options.get("ssl_mode", "")).upper() == "VERIFY_IDENTITY"
+        if debug or verified or transport == "tunnel" or database_host_is_local(config.get("HOST")):
+            continue
+        raise ImproperlyConfigured(
+            f"{_URL_VAR.get(alias, alias)} points at {config.get('HOST')}, which is not this host, without verified "
+            f"TLS: set {prefix}_SSL_CA (deploy/README.md, TLS to the databases), or, if the connection runs "
+            "through an SSH tunnel or VPN, declare it with PORTAL_DB_TRANSPORT=tunnel.")
+
+
+_require_verified_db_transport(DATABASES, DEBUG, PORTAL_DB_TRANSPORT)

@@ -1,15 +1,16 @@
 """Site-wide views: health check and error pages."""
 
 import logging
+import sys
 
 from django.conf import settings
 from django.db import DatabaseError, connections
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from portal.checks import serving_errors
+from portal.middleware import is_database_unavailable, outage_response, render_error_page
 
 logger = logging.getLogger(__name__)
 
@@ -34,26 +35,35 @@ def healthz(request):
         # Grants, columns and TLS (portal.checks), re-read at most every PORTAL_SELF_CHECK_SECONDS.
         checks["self_check"] = "failed" if serving_errors(settings.PORTAL_SELF_CHECK_SECONDS) else "ok"
     healthy = all(state == "ok" for state in checks.values())
+    response = JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
     if not healthy:
         logger.warning("healthz failing: %s", ",".join(a for a, s in checks.items() if s != "ok"))
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+        response._has_been_logged = True  # one line per failed probe: not Django's "Service Unavailable" too
+    return response
 
 
+# Error pages are rendered from their template alone (portal.middleware.render_error_page): no context processors,
+# so no session, user or messages lookup, which would need the portal database and fail again while it is down.
 def csrf_failure(request, reason=""):
-    return render(request, "errors/403_csrf.html", status=403)
+    return render_error_page("errors/403_csrf.html", 403)
 
 
 def bad_request(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    return render_error_page("errors/400.html", 400)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    return render_error_page("errors/403.html", 403)
 
 
 def page_not_found(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    return render_error_page("errors/404.html", 404)
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """handler500. A database that went away while a middleware loaded the session or the user lands here (not in
+    DatabaseUnavailableMiddleware.process_exception, which only sees the view's exceptions): the friendly 503."""
+    exception = sys.exc_info()[1]
+    if is_database_unavailable(exception):
+        return outage_response(request, exception)
+    return render_error_page("errors/500.html", 500)

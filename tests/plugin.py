@@ -31,6 +31,8 @@ def pytest_load_initial_conftests(early_config, parser, args):
             "PORTAL_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
             "PORTAL_STATIC_USE_FINDERS": "1",
             "PORTAL_ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
+            # The test client's address; required outside DEBUG (an empty list would open /staff/ to everyone).
+            "PORTAL_STAFF_NETWORKS": "127.0.0.0/8,::1",
             # The throwaway server's root account can write: the self-check would (rightly) refuse to serve.
             # tests/deploy/test_self_check.py turns it on where it is the subject.
             "PORTAL_SELF_CHECK_SECONDS": "0",

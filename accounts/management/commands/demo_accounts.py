@@ -4,7 +4,8 @@
     manage.py demo_accounts --totp     # print the current authenticator codes, for a demo without a phone
 
 For the local demo only: the passwords and TOTP keys are fixed and printed, so that every run (and the
-README) gives the same sign-in. Backup codes are regenerated on every run. Never run this on a real portal.
+README) gives the same sign-in. Backup codes are regenerated on every run. It refuses to run unless both
+databases are SQLite files, as only the demo has them (a real portal runs on MariaDB/MySQL).
 """
 
 import base64
@@ -51,6 +52,19 @@ def current_code(hex_key, at=None):
     return f"{totp.token():06d}"
 
 
+def refuse_outside_the_demo():
+    """The accounts made here have passwords and TOTP keys published in this file: on a real portal they would be
+    a staff login anyone can use. The demo (scripts/demo) keeps both databases in SQLite files; a deployment
+    never does (MariaDB/MySQL), so that is the test, and there is no setting to override it."""
+    engines = {alias: settings.DATABASES[alias]["ENGINE"].rsplit(".", 1)[-1] for alias in ("default", "openemr")}
+    if set(engines.values()) != {"sqlite3"}:
+        raise CommandError(
+            "demo_accounts only runs on the demo's SQLite databases (make demo): it creates a staff login and a "
+            "patient login whose passwords and authenticator keys are published in the source code. This portal's "
+            f"databases are {engines['default']} (PORTAL_DATABASE_URL) and {engines['openemr']} "
+            "(OPENEMR_DATABASE_URL): nothing was changed. Use create_staff and issue_credentials instead.")
+
+
 class Command(BaseCommand):
     help = "Create or reset the demo patient (pid 1) and front-desk accounts, and print how to sign in."
 
@@ -59,6 +73,7 @@ class Command(BaseCommand):
         parser.add_argument("--totp", action="store_true", help="only print the current authenticator codes")
 
     def handle(self, *args, **options):
+        refuse_outside_the_demo()
         if options["totp"]:
             self._print_codes()
             return

@@ -549,3 +549,27 @@ def weakened_security_switches(app_configs=None, **kwargs):
                        id="portal.W031")
         for variable, consequence in weakened
     ]
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def staff_networks_behind_a_local_proxy(app_configs=None, **kwargs):
+    """W032: PORTAL_STAFF_NETWORKS admits loopback while no proxy is trusted. Behind nginx on the same host every
+    client then arrives from 127.0.0.1, so the staff console is open to the internet despite the list."""
+    if settings.DEBUG or _demo_databases() or settings.PORTAL_TRUSTED_PROXIES:
+        return []
+    import ipaddress
+
+    networks = [ipaddress.ip_network(item, strict=False) for item in settings.PORTAL_STAFF_NETWORKS]
+    if any(network.prefixlen == 0 for network in networks):
+        return []  # PORTAL_STAFF_NETWORKS=any: open to everyone by the operator's explicit choice
+    loopback = [ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1")]
+    if not any(address in network for network in networks for address in loopback
+               if address.version == network.version):
+        return []
+    return [checks.Warning(
+        "PORTAL_STAFF_NETWORKS admits 127.0.0.1/::1 but PORTAL_TRUSTED_PROXIES is empty: behind nginx on this host "
+        "every visitor arrives from 127.0.0.1, so /staff/ would be open to everyone.",
+        hint="Set PORTAL_TRUSTED_PROXIES=127.0.0.1 (the local nginx) so that the client's own address is checked, "
+             "or remove the loopback range from PORTAL_STAFF_NETWORKS.",
+        id="portal.W032",
+    )]

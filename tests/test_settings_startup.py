@@ -188,3 +188,21 @@ def secrets_token():
     import secrets
 
     return secrets.token_urlsafe(50)
+
+
+def test_staff_networks_with_loopback_and_no_trusted_proxy_give_a_warning(settings):
+    from portal.checks import staff_networks_behind_a_local_proxy
+
+    settings.PORTAL_TRUSTED_PROXIES = []
+    settings.PORTAL_STAFF_NETWORKS = ["10.0.0.0/8", "127.0.0.0/8"]
+    assert [m.id for m in staff_networks_behind_a_local_proxy()] == ["portal.W032"]
+    settings.PORTAL_STAFF_NETWORKS = ["0.0.0.0/0", "::/0"]  # `any`: open by the operator's explicit choice
+    assert staff_networks_behind_a_local_proxy() == []
+    settings.PORTAL_STAFF_NETWORKS = ["192.168.10.0/24", "fd00::/8"]
+    assert staff_networks_behind_a_local_proxy() == []
+    settings.PORTAL_STAFF_NETWORKS = ["127.0.0.0/8"]
+    settings.PORTAL_TRUSTED_PROXIES = ["127.0.0.1"]  # nginx's X-Forwarded-For is believed: the real client counts
+    assert staff_networks_behind_a_local_proxy() == []
+    settings.PORTAL_TRUSTED_PROXIES = []
+    settings.DEBUG = True
+    assert staff_networks_behind_a_local_proxy() == []

@@ -13,6 +13,7 @@ bench/audit_scaling.json. Not a test: it measures a (shared, noisy) machine.
 
 import argparse
 import json
+import statistics
 import os
 import subprocess
 import sys
@@ -41,6 +42,7 @@ def parse_args(argv):
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page measurement")
     parser.add_argument("--append-seconds", type=float, default=5.0, help="seconds per append measurement")
     parser.add_argument("--workers", default="1,2,4,8", help="comma-separated worker/writer counts")
+    parser.add_argument("--repeats", type=int, default=3, help="append measurements per cell (median)")
     parser.add_argument("--output", default=str(REPO / "bench" / "RESULTS.md"))
     parser.add_argument("--keep", action="store_true", help="leave MariaDB running and print where")
     args = parser.parse_args(argv)
@@ -91,7 +93,8 @@ def section(result):
              f"{'/'.join(f'{x:.2f}' for x in result['loadavg_end'])}. Both schemes measured in the same run, on the "
              "same database, interleaved. \"Before\" is the old append reproduced in `bench/legacy_chain.py` "
              "(lock the head row, insert, update the head, commit).", "",
-             "### Appends: events/s by writer processes (`audit.log.record()` in a loop)", "",
+             f"### Appends: events/s by writer processes (`audit.log.record()` in a loop, "
+             f"{result['args']['append_seconds']:.0f} s, median of {result['args']['repeats']} interleaved runs)", "",
              "| writers | " + " | ".join(MODES.values()) + " | after / before |", "|---|---|---|---|"]
     for n in w:
         old, new = result["appends"]["old"][str(n)], result["appends"]["new"][str(n)]
@@ -146,12 +149,16 @@ def main(argv):
         conn.close()
         user_ids = create_accounts(pids)
 
-        for n in args.workers:
-            for mode in MODES:
-                log(f"appends: {n} writer(s), {MODES[mode]}, {args.append_seconds:.0f} s")
-                rate = appends(stack, n, mode, args.append_seconds)
-                result["appends"][mode][str(n)] = rate
-                log(f"  {rate:,.0f} events/s")
+        runs = {mode: {str(n): [] for n in args.workers} for mode in MODES}
+        for repeat in range(1, args.repeats + 1):
+            for n in args.workers:
+                for mode in MODES:
+                    log(f"appends ({repeat}/{args.repeats}): {n} writer(s), {MODES[mode]}, "
+                        f"{args.append_seconds:.0f} s")
+                    runs[mode][str(n)].append(appends(stack, n, mode, args.append_seconds))
+                    log(f"  {runs[mode][str(n)][-1]:,.0f} events/s")
+        result["append_runs"] = runs
+        result["appends"] = {mode: {n: statistics.median(v) for n, v in cells.items()} for mode, cells in runs.items()}
 
         log("signing in the sample patients")
         port = stack.start_gunicorn(2)

@@ -128,10 +128,22 @@ def seal(grace=5.0, lock_wait=10, block_events=DEFAULT_BLOCK_EVENTS, progress=No
     if horizon is None:
         return SealResult([], None)
     time.sleep(grace)
-    if conn.vendor == "mysql":
+    if conn.vendor != "mysql":
+        return _seal_blocks(conn, number, last_id, prev_mac, horizon, block_events, progress)
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT @@SESSION.innodb_lock_wait_timeout, @@SESSION.tx_isolation")
+        saved_wait, saved_isolation = cursor.fetchone()
+        cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        cursor.execute("SET SESSION innodb_lock_wait_timeout = %s", [int(lock_wait)])
+    try:
+        return _seal_blocks(conn, number, last_id, prev_mac, horizon, block_events, progress)
+    finally:
         with conn.cursor() as cursor:
-            cursor.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            cursor.execute("SET SESSION innodb_lock_wait_timeout = %s", [int(lock_wait)])
+            cursor.execute("SET SESSION innodb_lock_wait_timeout = %s", [int(saved_wait)])
+            cursor.execute(f"SET SESSION TRANSACTION ISOLATION LEVEL {saved_isolation.replace('-', ' ')}")
+
+
+def _seal_blocks(conn, number, last_id, prev_mac, horizon, block_events, progress):
     blocks = []
     while last_id < horizon:
         try:

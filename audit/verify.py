@@ -81,7 +81,7 @@ def _events(after_id, through_id, chunk_size, digest):
     return None
 
 
-def _block(block, expected_number, prev_mac, prev_last, checkpoint, chunk_size):
+def check_block(block, expected_number, prev_mac, prev_last, checkpoint, chunk_size):
     """A Problem with one block (and its events, unless pruned), or None; adds the event count to the result."""
     where = f"block {block.number}"
     if block.number != expected_number:
@@ -147,7 +147,7 @@ def verify(chunk_size=2000, anchor=None):
         return result
     prev_mac, prev_last = "", legacy_last
     for block in AuditBlock.objects.using(DB).order_by("number").iterator(chunk_size=1000):
-        problem, count = _block(block, result.blocks + 1, prev_mac, prev_last, checkpoint, chunk_size)
+        problem, count = check_block(block, result.blocks + 1, prev_mac, prev_last, checkpoint, chunk_size)
         if problem:
             result.problem = problem
             return result

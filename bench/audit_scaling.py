@@ -92,7 +92,8 @@ def section(result):
              f"{'/'.join(f'{x:.2f}' for x in result['loadavg_start'])}, at end "
              f"{'/'.join(f'{x:.2f}' for x in result['loadavg_end'])}. Both schemes measured in the same run, on the "
              "same database, interleaved. \"Before\" is the old append reproduced in `bench/legacy_chain.py` "
-             "(lock the head row, insert, update the head, commit).", "",
+             "(lock the head row, insert, update the head, commit). The sections above this one come from "
+             "`bench/run` and may predate the change (look for `audit_auditchainhead` in their SQL).", "",
              f"### Appends: events/s by writer processes (`audit.log.record()` in a loop, "
              f"{result['args']['append_seconds']:.0f} s, median of {result['args']['repeats']} interleaved runs)", "",
              "| writers | " + " | ".join(MODES.values()) + " | after / before |", "|---|---|---|---|"]

@@ -112,14 +112,30 @@ def test_prune_with_nothing_old_enough_changes_nothing(settings, db):
     assert AuditEvent.objects.count() == 1 and not AuditPruneCheckpoint.objects.exists()
 
 
+def _row_lock_waits():
+    from tests.conftest import _root_connection
+
+    conn = _root_connection()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SHOW GLOBAL STATUS LIKE 'Innodb_row_lock_waits'")
+            return int(cur.fetchone()[1])
+    finally:
+        conn.close()
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_pages_are_served_without_waiting_while_many_events_are_pruned(alice_client, settings):
     """40,000 old events in blocks of 500, pruned by the operator's command in batches of 2,000 while a patient
-    keeps loading a page (each view appends an event). Pages never wait for the prune: the slowest stays under
-    1 s (a page alone takes ~0.03 s; the old prune held the head lock for the whole delete)."""
+    keeps loading a page (each view appends an event). Pages never wait for the prune: InnoDB counts no row-lock
+    wait at all meanwhile (the old prune held the head lock for the whole delete, so every view waited), and the
+    slowest page stays under a coarse bound. That bound is 2 s, not 1: on the shared 2-core box (load average
+    above 10 from other jobs) CPU starvation alone stretched a ~0.03 s page to ~1 s with zero lock waits; the
+    lock-wait count is the exact measure of "waiting for the prune"."""
     count = 40_000
-    first, last = bulk_events(count, datetime(2019, 1, 2, 12, tzinfo=UTC))
+    # Old events of other patients (pid 99): alice's page reads only her own events, as in real life.
+    first, last = bulk_events(count, datetime(2019, 1, 2, 12, tzinfo=UTC), pid=99)
     seal_now(block_events=500)
     settings_dict = connections["default"].settings_dict
     env = dict(os.environ, PORTAL_DATABASE_URL=f"mysql://root@127.0.0.1:{settings_dict['PORT']}/"
@@ -136,6 +152,7 @@ def test_pages_are_served_without_waiting_while_many_events_are_pruned(alice_cli
         finally:
             connections.close_all()
 
+    waits_before = _row_lock_waits()
     browser = threading.Thread(target=browse)
     browser.start()
     try:
@@ -145,13 +162,15 @@ def test_pages_are_served_without_waiting_while_many_events_are_pruned(alice_cli
     finally:
         done.set()
         browser.join()
+    waits = _row_lock_waits() - waits_before
     assert pruned.returncode == 0, pruned.stderr
     assert f"Pruned {count} audit events before 2020-01-01" in pruned.stdout
     assert pruned.stdout.count("Pruned blocks through") == count // 2000  # progress, one line per batch
     assert not AuditEvent.objects.filter(id__lte=last).exists()
     assert served[0] >= 5, served
-    print(f"prune of {count} events: {served[0]} pages served, slowest {slowest[0]:.3f} s")
-    assert slowest[0] < 1.0, (slowest, served)
+    print(f"prune of {count} events: {served[0]} pages served, slowest {slowest[0]:.3f} s, row-lock waits {waits}")
+    assert waits == 0
+    assert slowest[0] < 2.0, (slowest, served)
     seal_now()
     result = verify.verify()
     assert result.ok, result.problem

@@ -106,14 +106,19 @@ class Command(BaseCommand):
                 return total, done
             previous = AuditBlock.objects.filter(number=batch[0].number - 1).first()
             prev_mac, prev_last = (previous.mac, previous.last_id) if previous else ("", legacy_last)
+            start = prev_last
+            # Checked before the transaction (reads only), so the transaction itself is just the delete and the
+            # checkpoint: short, and holding row locks only on events nobody else touches.
+            for block in batch:
+                problem, _count = verify.check_block(block, block.number, prev_mac, prev_last, None, 2000)
+                if problem:
+                    raise CommandError(f"Refusing to prune a broken chain: {problem}", returncode=1)
+                prev_mac, prev_last = block.mac, block.last_id
             with transaction.atomic():
-                for block in batch:
-                    problem, _count = verify._block(block, block.number, prev_mac, prev_last, None, 2000)
-                    if problem:
-                        raise CommandError(f"Refusing to prune a broken chain: {problem}", returncode=1)
-                    prev_mac, prev_last = block.mac, block.last_id
-                start = previous.last_id if previous else legacy_last
                 count = AuditEvent.objects.filter(id__gt=start, id__lte=batch[-1].last_id)._prune()[0]
+                if count != size:  # changed since the check above: stop rather than delete unverified events
+                    raise CommandError(f"Refusing to prune: blocks {batch[0].number}..{batch[-1].number} changed "
+                                       "while pruning.", returncode=1)
                 seal.add_prune_checkpoint(batch[-1].number, batch[-1].last_id, count)
             total, done = total + count, batch[-1].number
             self.batch_done(f"Pruned blocks through {done} ({total} events so far).")

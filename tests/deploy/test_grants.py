@@ -271,3 +271,39 @@ def test_an_audit_model_may_declare_its_own_grants(monkeypatch):
     monkeypatch.setattr(AuditCheckpoint, "audit_grants", ("SELECT", "DROP"), raising=False)
     with pytest.raises(CommandError, match="unknown privileges"):
         grant_statements(openemr_db="openemr", portal_db="openemr_portal")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_operator_pipes_portal_grants_into_mariadb_and_the_account_appends_audit_events_but_cannot_rewrite():
+    """As the DBA would: `manage.py portal_grants ... | mariadb`, then the portal runs as that account."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from audit.log import Event, record
+    from audit.models import AuditEvent
+    from tests.deploy.conftest import Account
+
+    user, password = f"op_{secrets.token_hex(3)}", secrets.token_urlsafe(12)
+    root_execute(f"CREATE USER '{user}'@'%' IDENTIFIED BY '{password}'")
+    try:
+        grants = subprocess.run(
+            [sys.executable, "manage.py", "portal_grants", "--user", user, "--host", "%", "--openemr-db",
+             openemr_db_name(), "--portal-db", portal_db_name()], cwd=Path(__file__).resolve().parents[2],
+            capture_output=True, text=True, timeout=120)
+        assert grants.returncode == 0, grants.stderr
+        assert f"GRANT SELECT, INSERT ON `{portal_db_name()}`.`audit_event_id` TO '{user}'@'%';" in grants.stdout
+        applied = subprocess.run(["mariadb", "-h127.0.0.1", f"-P{os.environ['PORTAL_TEST_MARIADB_PORT']}", "-uroot"],
+                                 input=grants.stdout, capture_output=True, text=True, timeout=120)
+        assert applied.returncode == 0, applied.stderr
+        with connected_as(["default"], user, password):
+            event = record(Event.LOGIN_FAILED)
+        assert AuditEvent.objects.filter(id=event.id).exists()
+        account = Account(user, password)
+        for table in ("audit_auditevent", "audit_auditblock"):
+            _denied(account, f"UPDATE {table} SET id = id", portal_db_name())
+            _denied(account, f"DELETE FROM {table}", portal_db_name())
+    finally:
+        root_execute(f"DROP USER IF EXISTS '{user}'@'%'")

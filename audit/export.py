@@ -14,7 +14,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from portal.lib import csvsafe
 
-COLUMNS = ("seq", "time_utc", "code", "actor_type", "actor_id", "actor_username", "pid", "category", "object_ids",
+COLUMNS = ("id", "time_utc", "code", "actor_type", "actor_id", "actor_username", "pid", "category", "object_ids",
            "outcome", "client_ip", "user_agent", "request_id", "mac")
 USER_ACTORS = ("patient", "staff", "user")
 
@@ -50,21 +50,21 @@ def usernames(events):
 
 
 def iter_events(events, chunk_size=1000):
-    """Yield (event, username) in seq order, one keyset query per chunk (bounded memory for any size)."""
+    """Yield (event, username) in id order, one keyset query per chunk (bounded memory for any size)."""
     last = 0
     while True:
-        chunk = list(events.filter(seq__gt=last).order_by("seq")[:chunk_size])
+        chunk = list(events.filter(id__gt=last).order_by("id")[:chunk_size])
         if not chunk:
             return
         names = usernames(chunk)
         for event in chunk:
             yield event, names.get(event.actor_id, "") if event.actor_type in USER_ACTORS else ""
-        last = chunk[-1].seq
+        last = chunk[-1].id
 
 
 def as_dict(event, username):
     return {
-        "seq": event.seq, "time_utc": event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "id": event.id, "time_utc": event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "code": event.code, "actor_type": event.actor_type, "actor_id": event.actor_id,
         "actor_username": username, "pid": event.pid, "category": event.category, "object_ids": event.object_ids,
         "outcome": event.outcome, "client_ip": event.client_ip, "user_agent": event.user_agent,

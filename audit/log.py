@@ -6,8 +6,8 @@
 
 Both commit the event before returning and raise AuditWriteError (-> 503 page) if that fails: fail closed.
 Called inside a caller's transaction.atomic block, the event joins that transaction and commits (or rolls back)
-with the caller's change; write it last in the transaction (audit/chain.py explains the head lock).
-Every event is appended to the HMAC chain (audit/chain.py). Never pass PHI: codes, ids and categories only.
+with the caller's change. Every event is one self-signed INSERT (audit/events.py), later sealed into signed
+blocks by audit_seal (audit/seal.py). Never pass PHI: codes, ids and categories only.
 """
 
 from django.db import DatabaseError, models
@@ -61,13 +61,13 @@ def _actor(actor, request):
 
 def record(code, *, request=None, actor=None, pid=None, category="", object_ids=(), outcome="success"):
     """Commit one audit event now (its own transaction unless the caller's atomic block holds it)."""
-    from audit import chain
+    from audit import events
     from portal.lib.client_ip import client_ip
 
     actor_type, actor_id = _actor(actor, request)
     try:
         # Values are normalised to what the database gives back, so the signed content round-trips exactly.
-        return chain.append(
+        return events.append(
             code=str(code)[:64], actor_type=actor_type, actor_id=actor_id[:150],
             pid=None if pid is None else int(pid), category=str(category)[:40],
             object_ids=",".join(str(i) for i in object_ids)[:255], outcome=str(outcome)[:20],
@@ -75,7 +75,7 @@ def record(code, *, request=None, actor=None, pid=None, category="", object_ids=
             user_agent=(request.META.get("HTTP_USER_AGENT", "")[:120] if request is not None else ""),
             request_id=str(getattr(request, "request_id", ""))[:64],
         )
-    except (DatabaseError, chain.ChainError) as exc:
+    except DatabaseError as exc:
         raise AuditWriteError("audit write failed") from exc
 
 

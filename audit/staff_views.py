@@ -27,7 +27,7 @@ def report(request):
     page_number = request.GET.get("page") or "1"
     record(Event.AUDIT_VIEWED, request=request, pid=filters.get("pid"), category="audit",
            object_ids=[*(form.summary() if valid else []), f"page={page_number[:10]}"])
-    page = Paginator(export.filtered(**filters).order_by("-seq"), PAGE_SIZE).get_page(page_number)
+    page = Paginator(export.filtered(**filters).order_by("-id"), PAGE_SIZE).get_page(page_number)
     names = export.usernames(page.object_list)
     rows = [(event, names.get(event.actor_id, "") if event.actor_type in export.USER_ACTORS else "")
             for event in page]

@@ -24,7 +24,7 @@ def activity(request):
     # No clinical values here, but recorded like every record page (and listed first on it).
     record_view(request, "activity")
     own = Q(pid=request.patient_pid) | Q(actor_type="patient", actor_id=str(request.user.pk))
-    page = Paginator(AuditEvent.objects.filter(own).order_by("-seq"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(AuditEvent.objects.filter(own).order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     here = client_ip(request)
     rows = [{"time": event.created_at, "what": display.describe(event, request.user.pk),
              "where": display.client(event, here), "failed": event.outcome != "success"} for event in page]

@@ -191,6 +191,19 @@ def reader_connection(stack):
     return conn
 
 
+def audit_section(path):
+    """bench/audit_scaling.py's section of the results file, kept when this benchmark rewrites the rest."""
+    try:
+        old = Path(path).read_text()
+    except OSError:
+        return ""
+    start = old.find(AUDIT_MARK)
+    return "\n" + old[start:] if start >= 0 else ""
+
+
+AUDIT_MARK = "<!-- bench/audit_scaling.py -->"
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -393,7 +406,7 @@ def main(argv):
                        "patients_per_page": {n: len([p for p in pairs[n] if p[2] != heavy]) for n in pairs},
                        "finished": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())})
         text = report.render(result)
-        Path(args.output).write_text(text)
+        Path(args.output).write_text(text + audit_section(args.output))
         # The raw numbers beside it, to re-render or compare runs: .venv/bin/python -m bench.report FILE.json
         Path(args.output).with_suffix(".json").write_text(json.dumps(result, indent=1, default=str) + "\n")
         print(report.console_table(result))

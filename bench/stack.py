@@ -112,18 +112,19 @@ class Stack:
         return proc.stdout
 
     # --- gunicorn ---------------------------------------------------------------------------------------
-    def start_gunicorn(self, workers, timeout=90):
+    def start_gunicorn(self, workers, timeout=90, app="portal.wsgi:application", extra_env=None):
         """The production gunicorn configuration (deploy/gunicorn.conf.py), on a free loopback port."""
         self.gunicorn_port = free_port()
         env = self.env(extra={
             "PORTAL_GUNICORN_BIND": f"127.0.0.1:{self.gunicorn_port}",
             "PORTAL_GUNICORN_WORKERS": str(workers),
             "PORTAL_GUNICORN_LOGLEVEL": "info",
+            **(extra_env or {}),
         })
         logfile = open(self.gunicorn_log, "ab")
         self.gunicorn = subprocess.Popen(
             [str(Path(PY).parent / "gunicorn"), "--config", str(REPO / "deploy" / "gunicorn.conf.py"),
-             "portal.wsgi:application"],
+             app],
             cwd=REPO, env=env, stdout=logfile, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout

@@ -465,13 +465,47 @@ def is_connection_failure(exc):
     return code is not None and 2000 <= code < 3000
 
 
+# (e) The audit trail is append-only for the runtime account (audit/events.py): INSERT and SELECT only. A
+# portal account that can UPDATE or DELETE audit rows could rewrite the trail it writes (sealing would still
+# catch edits to sealed events, not to unsealed ones). Advice, not a refusal: a one-host demo may use one account.
+AUDIT_REWRITE_PRIVILEGES = {"ALL", "ALL PRIVILEGES", "UPDATE", "DELETE", "DROP", "ALTER", "TRUNCATE"}
+
+
+def check_audit_grants(alias="default"):
+    from django.apps import apps
+
+    conn = connections[alias]
+    if conn.vendor != "mysql":
+        return []
+    database = conn.settings_dict["NAME"]
+    tables = [m._meta.db_table for m in apps.get_app_config("audit").get_models()]
+    try:
+        with conn.cursor() as cursor:
+            grants = effective_grants(cursor)
+    except DatabaseError as exc:
+        return [_unreachable(alias, exc)]
+    found = sorted({
+        f"{name} on `{grant.database}`.{_obj(grant.table)}"
+        for grant in grants for table in tables if grant_covers(grant, database, table)
+        for name, _columns in grant.privileges if name in AUDIT_REWRITE_PRIVILEGES
+    })
+    if not found:
+        return []
+    return [checks.Warning(
+        f"The {alias} account can change or delete audit rows: " + "; ".join(found) + ".",
+        hint="The portal needs only INSERT and SELECT on its audit tables: apply `manage.py portal_grants` to an "
+             "account without other privileges; prune with the audit maintenance account.",
+        id="portal.W030",
+    )]
+
+
 def _unreachable(alias, exc):
     return checks.Error(f"Cannot query the {alias} database: {exc}", id="portal.E030")
 
 
 def run_portal_checks():
-    """All of (a), (b), (c) and the index advice (d), in order. Errors mean: do not serve."""
-    return [*check_columns(), *check_grants(), *check_tls(), *check_indexes()]
+    """All of (a), (b), (c), the index advice (d) and the audit grant advice (e). Errors mean: do not serve."""
+    return [*check_columns(), *check_grants(), *check_tls(), *check_indexes(), *check_audit_grants()]
 
 
 _last_run = {"at": None, "errors": []}

@@ -17,8 +17,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 
-def env_secret(name):
-    """A required secret from NAME or from the file named by NAME_FILE (systemd credentials, Docker secrets)."""
+def env_secret(name, required=True):
+    """A secret from NAME or from the file named by NAME_FILE (systemd credentials, Docker secrets)."""
     path = env.str(f"{name}_FILE", default="")
     if path:
         try:
@@ -27,7 +27,7 @@ def env_secret(name):
             raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {exc.strerror}") from None
     else:
         value = env.str(name, default="")
-    if not value:
+    if not value and (required or path):  # a named file that is empty is a mistake, never "unset"
         raise ImproperlyConfigured(f"Set the environment variable {name} (or {name}_FILE).")
     return value
 
@@ -296,8 +296,14 @@ PORTAL_RECURRING_LOOKBACK_DAYS = env.int("PORTAL_RECURRING_LOOKBACK_DAYS", defau
 PORTAL_ACTIVATION_DAYS = env.int("PORTAL_ACTIVATION_DAYS", default=14)
 PORTAL_PATIENT_OTP_REQUIRED = env.bool("PORTAL_PATIENT_OTP_REQUIRED", default=True)
 PORTAL_STAFF_NETWORKS = env.list("PORTAL_STAFF_NETWORKS", default=[])
-# Tamper evidence for the audit chain (HMAC-SHA256 key).
+# Tamper evidence for the audit trail. PORTAL_AUDIT_KEY signs each event (every portal host needs it);
+# PORTAL_AUDIT_SEAL_KEY signs the sealed blocks and prune checkpoints (audit_seal, audit_verify, audit_prune). Unset:
+# derived from PORTAL_AUDIT_KEY (one host). Set it only on a sealing host the DMZ host cannot reach into, so a
+# breached DMZ host cannot re-seal history (deploy/README.md, "Sealing the audit trail").
 PORTAL_AUDIT_KEY = env_secret("PORTAL_AUDIT_KEY")
+PORTAL_AUDIT_SEAL_KEY = env_secret("PORTAL_AUDIT_SEAL_KEY", required=False)
+# Where audit_seal appends the newest block's anchor line (also sent to syslog/the journal); '' = log line only.
+PORTAL_AUDIT_ANCHOR_FILE = env.str("PORTAL_AUDIT_ANCHOR_FILE", default="")
 PORTAL_AUDIT_RETENTION_DAYS = env.int("PORTAL_AUDIT_RETENTION_DAYS", default=6 * 365)
 # Development only: serve even when the OpenEMR account could write (portal_check refuses otherwise).
 PORTAL_ALLOW_WRITABLE_OPENEMR = env.bool("PORTAL_ALLOW_WRITABLE_OPENEMR", default=False)

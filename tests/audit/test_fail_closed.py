@@ -3,7 +3,7 @@
 import pytest
 from django.db import connections
 
-from audit import chain
+from audit import verify
 from audit.models import AuditEvent
 from tests.conftest import _root_connection
 
@@ -37,7 +37,7 @@ def test_the_same_page_is_sent_once_the_audit_log_works(alice_client):
     response = alice_client.get("/")
     assert response.status_code == 200 and "Your health summary" in response.content.decode()
     assert list(AuditEvent.objects.values_list("code", "category", "pid")) == [("record.viewed", "summary", 1)]
-    assert chain.verify().count == 1
+    assert verify.verify().unsealed_events == 1
 
 
 def test_activity_page_is_not_sent_when_its_audit_event_fails(alice_client, audit_refused):
@@ -51,3 +51,19 @@ def test_staff_audit_report_and_export_are_not_sent_when_their_audit_event_fails
         response = staff_client.get(url)
         assert response.status_code == 503
         assert "Audit report" not in response.content.decode()
+
+
+def test_a_page_is_not_sent_when_no_event_id_can_be_had(alice_client):
+    """The id sequence is gone (a lost grant, a botched restore): the INSERT never happens, the page is a 503."""
+    conn = _root_connection(connections["default"].settings_dict["NAME"])
+    try:
+        with conn.cursor() as cur:
+            cur.execute("RENAME TABLE audit_event_id TO audit_event_id_away")
+        response = alice_client.get("/")
+        assert response.status_code == 503 and "Your health summary" not in response.content.decode()
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("RENAME TABLE audit_event_id_away TO audit_event_id")
+        conn.close()
+    assert AuditEvent.objects.count() == 0
+    assert alice_client.get("/").status_code == 200

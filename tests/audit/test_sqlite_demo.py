@@ -42,5 +42,13 @@ def test_an_sqlite_demo_database_appends_from_two_processes_and_verifies(tmp_pat
         assert writer.wait(timeout=120) == 0, writer.stderr.read()
     verified = _run(["manage.py", "audit_verify"], env)
     assert verified.returncode == 0, verified.stderr
-    assert verified.stdout == "Audit chain intact: 60 events (seq 1..60).\n"
+    assert verified.stdout == "Audit trail intact: 60 events not yet sealed.\n"
+    anchor = tmp_path / "anchor"
+    sealed = _run(["manage.py", "audit_seal", "--grace", "0", "--anchor-file", str(anchor)], env)
+    assert sealed.returncode == 0, sealed.stderr
+    assert "Sealed block 1: 60 events (ids 1..60)." in sealed.stdout
+    verified = _run(["manage.py", "audit_verify", "--anchor", str(anchor)], env)
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout == ("Audit trail intact: 60 events in 1 sealed blocks (through block 1, id 60); 0 events "
+                               "not yet sealed; reaches the anchor's block 1.\n")
 

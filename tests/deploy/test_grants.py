@@ -139,7 +139,7 @@ def test_sign_in_and_audit_writes_work_as_the_restricted_account(restricted_acco
         assert response.status_code in (200, 400) and b"not right" in response.content
         response = client.post(reverse("accounts:login"), {"username": "alice", "password": "Correct-horse-battery-42"})
         assert response.status_code == 302
-        for _ in range(3):  # appends move the chain head: UPDATE on that one table only
+        for _ in range(3):  # an append is NEXTVAL + INSERT: no UPDATE anywhere
             record(Event.LOGIN_FAILED)
     assert AuditEvent.objects.filter(code=Event.LOGIN_FAILED).count() >= 3
 
@@ -151,9 +151,14 @@ def test_restricted_account_cannot_change_or_delete_audit_events(restricted_acco
     record(Event.LOGIN_FAILED)
     db = portal_db_name()
     assert restricted_account.execute("SELECT COUNT(*) FROM audit_auditevent", db=db)[0][0] >= 1
-    _denied(restricted_account, "UPDATE audit_auditevent SET code = 'nothing.happened'", db)
-    _denied(restricted_account, "DELETE FROM audit_auditevent", db)
-    _denied(restricted_account, "DROP TABLE audit_auditevent", db)
+    for table in ("audit_auditevent", "audit_auditblock", "audit_auditprunecheckpoint", "audit_auditcheckpoint",
+                  "audit_auditlegacyboundary"):
+        _denied(restricted_account, f"UPDATE {table} SET id = id", db)
+        _denied(restricted_account, f"DELETE FROM {table}", db)
+        _denied(restricted_account, f"DROP TABLE {table}", db)
+    # Nor can it write sealed blocks: the blocks are the sealing account's.
+    _denied(restricted_account, "INSERT INTO audit_auditblock (number, first_id, last_id, count, digest, sealed_at,"
+                                " prev_mac, mac) VALUES (1, 1, 1, 1, '', NOW(), '', '')", db)
     _denied(restricted_account, "SELECT * FROM django_migrations", db)
 
 
@@ -165,16 +170,42 @@ def _commented_grants(account_suffix):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_audit_seal_and_verify_work_with_the_sealing_account_which_cannot_touch_events(restricted_account):
+    from audit.log import Event, record
+    from audit.models import AuditBlock
+
+    for _ in range(3):
+        record(Event.LOGIN_FAILED)
+    password = "sealing-pw-1"
+    root_execute(f"CREATE USER 'portal_seal'@'%' IDENTIFIED BY '{password}'")
+    try:
+        for statement in _commented_grants("seal"):
+            root_execute(statement)
+        with connected_as(["default"], "portal_seal", password):
+            call_command("audit_seal", "--grace", "0", stdout=io.StringIO())
+            call_command("audit_verify", stdout=io.StringIO())
+        assert AuditBlock.objects.get().count == 3
+        sealer = type(restricted_account)("portal_seal", password)
+        _denied(sealer, "INSERT INTO audit_auditevent (id) VALUES (1)", portal_db_name())
+        _denied(sealer, "DELETE FROM audit_auditevent", portal_db_name())
+        _denied(sealer, "UPDATE audit_auditblock SET count = 0", portal_db_name())
+    finally:
+        root_execute("DROP USER 'portal_seal'@'%'")
+
+
+@pytest.mark.django_db(transaction=True)
 def test_audit_prune_works_with_the_maintenance_account_but_not_the_runtime_account(restricted_account):
     import datetime
 
     import time_machine
 
     from audit.log import Event, record
-    from audit.models import AuditCheckpoint
+    from audit.models import AuditPruneCheckpoint
+    from audit.seal import seal
 
     with time_machine.travel(datetime.datetime(2019, 1, 2, 12, tzinfo=datetime.UTC)):
         record(Event.LOGIN_FAILED)
+    seal(grace=0)
     record(Event.LOGIN_FAILED)
     password = "maintenance-pw-1"
     root_execute(f"CREATE USER 'portal_audit'@'%' IDENTIFIED BY '{password}'")
@@ -187,7 +218,7 @@ def test_audit_prune_works_with_the_maintenance_account_but_not_the_runtime_acco
         with connected_as(["default"], "portal_audit", password):
             call_command("audit_prune", "--before=2020-01-01", "--force", stdout=io.StringIO())
             call_command("audit_verify", stdout=io.StringIO())
-        assert AuditCheckpoint.objects.count() == 1
+        assert AuditPruneCheckpoint.objects.count() == 1
     finally:
         root_execute("DROP USER 'portal_audit'@'%'")
 
@@ -240,3 +271,39 @@ def test_an_audit_model_may_declare_its_own_grants(monkeypatch):
     monkeypatch.setattr(AuditCheckpoint, "audit_grants", ("SELECT", "DROP"), raising=False)
     with pytest.raises(CommandError, match="unknown privileges"):
         grant_statements(openemr_db="openemr", portal_db="openemr_portal")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_operator_pipes_portal_grants_into_mariadb_and_the_account_appends_audit_events_but_cannot_rewrite():
+    """As the DBA would: `manage.py portal_grants ... | mariadb`, then the portal runs as that account."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from audit.log import Event, record
+    from audit.models import AuditEvent
+    from tests.deploy.conftest import Account
+
+    user, password = f"op_{secrets.token_hex(3)}", secrets.token_urlsafe(12)
+    root_execute(f"CREATE USER '{user}'@'%' IDENTIFIED BY '{password}'")
+    try:
+        grants = subprocess.run(
+            [sys.executable, "manage.py", "portal_grants", "--user", user, "--host", "%", "--openemr-db",
+             openemr_db_name(), "--portal-db", portal_db_name()], cwd=Path(__file__).resolve().parents[2],
+            capture_output=True, text=True, timeout=120)
+        assert grants.returncode == 0, grants.stderr
+        assert f"GRANT SELECT, INSERT ON `{portal_db_name()}`.`audit_event_id` TO '{user}'@'%';" in grants.stdout
+        applied = subprocess.run(["mariadb", "-h127.0.0.1", f"-P{os.environ['PORTAL_TEST_MARIADB_PORT']}", "-uroot"],
+                                 input=grants.stdout, capture_output=True, text=True, timeout=120)
+        assert applied.returncode == 0, applied.stderr
+        with connected_as(["default"], user, password):
+            event = record(Event.LOGIN_FAILED)
+        assert AuditEvent.objects.filter(id=event.id).exists()
+        account = Account(user, password)
+        for table in ("audit_auditevent", "audit_auditblock"):
+            _denied(account, f"UPDATE {table} SET id = id", portal_db_name())
+            _denied(account, f"DELETE FROM {table}", portal_db_name())
+    finally:
+        root_execute(f"DROP USER IF EXISTS '{user}'@'%'")

@@ -272,3 +272,15 @@ def test_missing_pc_pid_index_is_advice_with_the_exact_statement_and_goes_away_o
         passed, out, err = portal_check()
     assert passed and "pc_pid has no index" not in out + err
     assert "form_clinical_notes.form_id has no index" in out + err  # the others are still advised
+
+
+def test_an_account_that_could_rewrite_the_audit_trail_is_named_as_a_warning(restricted_account):
+    with connected_as(["openemr", "default"], restricted_account.user, restricted_account.password):
+        passed, out, err = portal_check()
+        assert passed and "W030" not in out + err  # portal_grants: INSERT and SELECT only on audit tables
+        root_execute(f"GRANT UPDATE, DELETE ON `{portal_db_name()}`.`audit_auditevent` "
+                     f"TO '{restricted_account.user}'@'%'")
+        passed, out, err = portal_check()
+    assert passed  # advice: the portal still serves
+    assert "portal.W030: The default account can change or delete audit rows: DELETE on " \
+           f"`{portal_db_name()}`.`audit_auditevent`; UPDATE on `{portal_db_name()}`.`audit_auditevent`." in out

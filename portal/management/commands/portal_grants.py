@@ -4,9 +4,12 @@ Generated from the models, never hand-written:
 - OpenEMR: column-level GRANT SELECT on exactly the columns the records models map (portal/lib/openemr_schema).
   Nothing else: no patient_data.ss, no users.password, no billing amounts, no write of any kind.
 - Portal database: SELECT, INSERT, UPDATE, DELETE on each of its tables, except the audit app's tables, which
-  get what their model declares in `audit_grants` (default SELECT + INSERT: the log is append-only).
-- Comments for the migration account (ALL on the portal schema, used by `manage.py migrate` only) and the
-  audit maintenance account (audit_prune needs DELETE on the audit events).
+  get what their model declares in `audit_grants` (default SELECT + INSERT: the log is append-only; the blocks,
+  checkpoints and legacy boundary SELECT only), plus NEXTVAL (INSERT) on the audit event id sequence. No UPDATE or
+  DELETE on any audit table: appending takes no lock and moves no row (audit/events.py).
+- Comments for the migration account (ALL on the portal schema, used by `manage.py migrate` only), the audit
+  sealing account (audit_seal/audit_verify: reads the audit tables, INSERT on the blocks only; may live on another
+  host) and the audit maintenance account (audit_prune: DELETE on the events, INSERT on the prune checkpoints).
 No password is ever printed: the DBA creates the accounts with their own.
 """
 
@@ -23,11 +26,13 @@ from portal.routers import OPENEMR_ALIAS
 PORTAL_DML = ("SELECT", "INSERT", "UPDATE", "DELETE")
 AUDIT_APP = "audit"
 AUDIT_DEFAULT_GRANTS = ("SELECT", "INSERT")
-# Used when an audit model does not declare `audit_grants` itself. The chain head is one row that every append
-# moves (audit/chain.py), so it needs UPDATE; the events and checkpoints stay append-only.
-AUDIT_GRANTS_FALLBACK = {"audit.auditchainhead": ("SELECT", "INSERT", "UPDATE")}
-# What audit_prune deletes (it leaves a signed checkpoint behind, which INSERT already covers).
+# Ids of audit events come from this SEQUENCE (migration audit 0003); NEXTVAL needs INSERT on it.
+AUDIT_SEQUENCE = "audit_event_id"
+# The sealing account reads every audit table and adds blocks (audit/seal.py); nothing else.
+SEALED_TABLES = {"audit.auditblock"}
+# The maintenance account (audit_prune) additionally deletes events and adds checkpoints (legacy and new).
 PRUNED_TABLES = {"audit.auditevent"}
+CHECKPOINT_TABLES = {"audit.auditcheckpoint", "audit.auditprunecheckpoint"}
 _ALLOWED_AUDIT_PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
 _ACCOUNT_PART = re.compile(r"^[A-Za-z0-9_.%:/-]{1,80}$")  # also 10.0.0.0/255.255.255.0 and IPv6
 _DATABASE = re.compile(r"^[A-Za-z0-9_$]{1,64}$")
@@ -64,7 +69,7 @@ def audit_privileges(model):
     """The privileges the portal's runtime account gets on an audit table."""
     declared = getattr(model, "audit_grants", None)
     if declared is None:
-        declared = AUDIT_GRANTS_FALLBACK.get(model._meta.label_lower, AUDIT_DEFAULT_GRANTS)
+        declared = AUDIT_DEFAULT_GRANTS
     privileges = tuple(p.upper() for p in declared)
     unknown = set(privileges) - _ALLOWED_AUDIT_PRIVILEGES
     if unknown:
@@ -88,7 +93,32 @@ def portal_grant_statements(database, user, host, audit_only=False):
     return [
         f"GRANT {', '.join(privileges)} ON {quote_name(database)}.{quote_name(table)} TO {to};"
         for table, privileges in portal_table_privileges(audit_only)
+    ] + [f"GRANT SELECT, INSERT ON {quote_name(database)}.{quote_name(AUDIT_SEQUENCE)} TO {to};"]
+
+
+def _audit_models():
+    return [m for m in portal_models() if m._meta.app_label == AUDIT_APP]
+
+
+def sealing_grant_statements(database, user, host):
+    """audit_seal and audit_verify: read the audit tables, add blocks."""
+    to = account(user, host)
+    return [
+        f"GRANT {'SELECT, INSERT' if m._meta.label_lower in SEALED_TABLES else 'SELECT'} ON "
+        f"{quote_name(database)}.{quote_name(m._meta.db_table)} TO {to};"
+        for m in _audit_models()
     ]
+
+
+def maintenance_grant_statements(database, user, host):
+    """audit_prune: the runtime account's audit rights (it audits itself), DELETE on events, INSERT on checkpoints."""
+    to = account(user, host)
+    extra = [
+        f"GRANT {'DELETE' if m._meta.label_lower in PRUNED_TABLES else 'INSERT'} ON "
+        f"{quote_name(database)}.{quote_name(m._meta.db_table)} TO {to};"
+        for m in _audit_models() if m._meta.label_lower in PRUNED_TABLES | CHECKPOINT_TABLES
+    ]
+    return portal_grant_statements(database, user, host, True) + extra
 
 
 def _configured_name(alias):
@@ -146,12 +176,16 @@ class Command(BaseCommand):
             f"--   CREATE USER IF NOT EXISTS '{user}_migrate'@'localhost' IDENTIFIED BY '<another password>';",
             f"--   GRANT ALL PRIVILEGES ON {quote_name(portal_db)}.* TO '{user}_migrate'@'localhost';",
             "",
+            "-- Audit sealing account: used ONLY by `manage.py audit_seal` and `audit_verify` (the systemd timer),",
+            "-- on the portal host or on a sealing host that holds PORTAL_AUDIT_SEAL_KEY (deploy/README.md). It reads",
+            "-- the audit tables and adds sealed blocks; it cannot add, change or delete an event:",
+            f"--   CREATE USER IF NOT EXISTS '{user}_seal'@'localhost' IDENTIFIED BY '<a fourth password>';",
+            *[f"--   {stmt}" for stmt in sealing_grant_statements(portal_db, f"{user}_seal", "localhost")],
+            "",
             "-- Audit maintenance account: used ONLY by `manage.py audit_prune` (retention), from a trusted host.",
-            "-- It needs the runtime account's rights on the audit tables plus DELETE on the events it prunes:",
+            "-- It needs the runtime account's rights on the audit tables, DELETE on the events it prunes and",
+            "-- INSERT on the prune checkpoints it leaves:",
             f"--   CREATE USER IF NOT EXISTS '{user}_audit'@'localhost' IDENTIFIED BY '<a third password>';",
-            *[f"--   {stmt}" for stmt in portal_grant_statements(portal_db, f"{user}_audit", "localhost", True)],
-            *[f"--   GRANT DELETE ON {quote_name(portal_db)}.{quote_name(model._meta.db_table)} "
-              f"TO '{user}_audit'@'localhost';"
-              for model in portal_models() if model._meta.label_lower in PRUNED_TABLES],
+            *[f"--   {stmt}" for stmt in maintenance_grant_statements(portal_db, f"{user}_audit", "localhost")],
         ]
         return out

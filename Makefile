@@ -4,17 +4,23 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test test-fast venv system-deps-runtime system-deps-test bench clean
+.PHONY: demo test test-fast venv lock system-deps-runtime system-deps-test bench clean
 
-$(VENV)/.installed: pyproject.toml
+# Python packages come only from the hash-locked file (made by `make lock` from pyproject.toml): the same
+# versions and the same bytes on every machine and every day. The project itself is not installed: it runs
+# from this checkout (manage.py, gunicorn's working directory), so nothing is built outside the lock.
+$(VENV)/.installed: requirements-test.lock
 	@scripts/install-system-deps runtime
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "==> Installing Python packages into $(VENV)/"
-	@$(VENV)/bin/pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@echo "==> Installing Python packages into $(VENV)/ (requirements-test.lock, hashes required)"
+	@$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-test.lock
 	@touch $@
 
 venv: $(VENV)/.installed
+
+# After changing a dependency in pyproject.toml: rewrite requirements.lock and requirements-test.lock (needs PyPI).
+lock: venv
+	@scripts/lock
 
 demo: venv
 	@scripts/demo

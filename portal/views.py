@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connections
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -40,7 +40,23 @@ def healthz(request):
 
 
 def csrf_failure(request, reason=""):
-    return render(request, "errors/403_csrf.html", status=403)
+    """403 for a failed CSRF check; says so plainly when the cause is an untrusted Origin, not an old form."""
+    origin_refused = reason.startswith("Origin checking failed")
+    if origin_refused:
+        # For whoever installs the portal: the usual cause is PORTAL_BASE_URL not matching the address in use.
+        logger.warning("csrf origin refused: origin=%s trusted=%s", request.headers.get("Origin", "")[:200],
+                       ",".join(settings.CSRF_TRUSTED_ORIGINS))
+    return render(request, "errors/403_csrf.html", {"origin_refused": origin_refused,
+                                                    "base_url": settings.PORTAL_BASE_URL}, status=403)
+
+
+@require_safe
+def favicon(request):
+    """The icon browsers fetch from /favicon.ico on the first page view (a 404 otherwise, in every log)."""
+    response = FileResponse((settings.BASE_DIR / "static" / "img" / "favicon.ico").open("rb"),
+                            content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
 
 
 def bad_request(request, exception=None):

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test test-fast venv lock system-deps-runtime system-deps-test bench clean
+.PHONY: demo test test-fast test-install venv lock system-deps-runtime system-deps-test bench clean
 
 # Python packages come only from the hash-locked file (made by `make lock` from pyproject.toml): the same
 # versions and the same bytes on every machine and every day. The project itself is not installed: it runs
@@ -28,11 +28,17 @@ demo: venv
 test: 
 	@scripts/install-system-deps test
 	@$(MAKE) --no-print-directory venv
-	@$(PY) -m pytest
+	@$(PY) -m pytest -m "not debootstrap"
+
+# deploy/install on a bare Debian 12 root made by debootstrap (tests/deploy/test_install.py): downloads a Debian
+# root and the portal's packages, so it is kept out of `make test`'s time budget. Prints its phase times.
+test-install: venv
+	@scripts/install-system-deps test
+	@$(PY) -m pytest -m debootstrap -s tests/deploy/test_install.py
 
 # Everything except browser tests and the slow set (for quick local iterations; CI runs `make test`).
 test-fast: venv
-	@$(PY) -m pytest -m "not slow and not e2e"
+	@$(PY) -m pytest -m "not slow and not e2e and not debootstrap"
 
 bench: venv
 	@bench/run

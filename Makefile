@@ -28,10 +28,10 @@ demo: venv
 test: 
 	@scripts/install-system-deps test
 	@$(MAKE) --no-print-directory venv
-	@$(PY) -m pytest -m "not debootstrap"
+	@$(PY) -m pytest
 
-# deploy/install on a bare Debian 12 root made by debootstrap (tests/deploy/test_install.py): downloads a Debian
-# root and the portal's packages, so it is kept out of `make test`'s time budget. Prints its phase times.
+# Only deploy/install on a bare Debian 12 root made by debootstrap (tests/deploy/test_install.py; part of
+# `make test` too: about 2.5 minutes here), printing its phase times.
 test-install: venv
 	@scripts/install-system-deps test
 	@$(PY) -m pytest -m debootstrap -s tests/deploy/test_install.py

@@ -89,7 +89,7 @@ def test_every_install_path_requires_hashes():
     assert "--require-hashes -r requirements-test.lock" in makefile
     assert "-e ." not in makefile and "pip install ." not in makefile
     install = (ROOT / "deploy" / "install").read_text()
-    assert "--require-hashes -r requirements.lock" in install
+    assert re.search(r'--require-hashes \\\n\s+-r "\$APP_DIR/requirements\.lock"', install)
     readme = (ROOT / "deploy" / "README.md").read_text()
     assert "pip install ." not in readme
 

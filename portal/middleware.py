@@ -73,11 +73,11 @@ def render_unavailable(request):
     return response
 
 
-def render_error_page(template_name, status):
+def render_error_page(template_name, status, context=None):
     """An error page from the template alone plus the clinic's name: no request context, so no database."""
     from django.conf import settings
 
-    body = loader.render_to_string(template_name, {"clinic_name": settings.PORTAL_CLINIC_NAME})
+    body = loader.render_to_string(template_name, {"clinic_name": settings.PORTAL_CLINIC_NAME, **(context or {})})
     response = HttpResponse(body, status=status)
     response["Cache-Control"] = "no-store"
     return response

@@ -8,6 +8,7 @@ Every variable is listed in deploy/portal.env.example.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -282,6 +283,11 @@ WHITENOISE_USE_FINDERS = env.bool("PORTAL_STATIC_USE_FINDERS", default=DEBUG)
 # --- The clinic and the portal's policies ---------------------------------------------------------------
 PORTAL_CLINIC_NAME = env.str("PORTAL_CLINIC_NAME", default="Clinic patient portal")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The portal's own origin is always a trusted CSRF origin. Behind nginx on an HTTPS port other than 443 the
+# browser's Origin header carries the port while the proxied Host does not, and Django would refuse every POST.
+_base_url = urlsplit(PORTAL_BASE_URL)
+if _base_url.scheme in ("http", "https") and _base_url.netloc:
+    CSRF_TRUSTED_ORIGINS = [*CSRF_TRUSTED_ORIGINS, f"{_base_url.scheme}://{_base_url.netloc.lower()}"]
 # Only patients whose patient_data.allow_patient_portal is YES may use the portal (OpenEMR's own rule).
 PORTAL_REQUIRE_ALLOW_PORTAL = env.bool("PORTAL_REQUIRE_ALLOW_PORTAL", default=True)
 # Encounters whose sensitivity is not normal/empty (and everything linked to them) are hidden by default.

@@ -4,6 +4,7 @@ from portal import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("staff/audit/", include("audit.staff_urls")),
     path("staff/", include("accounts.staff.urls")),

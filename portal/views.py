@@ -5,7 +5,7 @@ import sys
 
 from django.conf import settings
 from django.db import DatabaseError, connections
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -45,7 +45,23 @@ def healthz(request):
 # Error pages are rendered from their template alone (portal.middleware.render_error_page): no context processors,
 # so no session, user or messages lookup, which would need the portal database and fail again while it is down.
 def csrf_failure(request, reason=""):
-    return render_error_page("errors/403_csrf.html", 403)
+    """403 for a failed CSRF check; says so plainly when the cause is an untrusted Origin, not an old form."""
+    origin_refused = reason.startswith("Origin checking failed")
+    if origin_refused:
+        # For whoever installs the portal: the usual cause is PORTAL_BASE_URL not matching the address in use.
+        logger.warning("csrf origin refused: origin=%s trusted=%s", request.headers.get("Origin", "")[:200],
+                       ",".join(settings.CSRF_TRUSTED_ORIGINS))
+    return render_error_page("errors/403_csrf.html", 403, {"origin_refused": origin_refused,
+                                                           "base_url": settings.PORTAL_BASE_URL})
+
+
+@require_safe
+def favicon(request):
+    """The icon browsers fetch from /favicon.ico on the first page view (a 404 otherwise, in every log)."""
+    response = FileResponse((settings.BASE_DIR / "static" / "img" / "favicon.ico").open("rb"),
+                            content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
 
 
 def bad_request(request, exception=None):

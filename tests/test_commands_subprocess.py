@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import PatientAccount, UserSession
 from audit.log import Event, record
-from audit.models import AuditCheckpoint, AuditEvent
+from audit.models import AuditEvent, AuditPruneCheckpoint
 from tests import factories
 from tests.conftest import PASSWORD
 from tests.deploy.conftest import openemr_db_name, restricted_account, root_execute  # noqa: F401  (fixture)
@@ -82,7 +82,7 @@ def patient_account(make_patient_account, openemr):
 TESTED = {
     "migrate", "portal_check", "portal_grants", "replication_filters", "create_staff", "demo_accounts",
     "disable_account", "enable_account", "issue_credentials", "reset_second_factor", "unlock_account",
-    "audit_export", "audit_prune", "audit_verify", "fake_openemr",
+    "audit_export", "audit_prune", "audit_seal", "audit_verify", "fake_openemr",
 }
 
 
@@ -251,12 +251,23 @@ def old_and_recent_events(settings):
         record(Event.RECORD_VIEWED, pid=7, category="summary", object_ids=[i])
 
 
-def test_audit_verify_reports_the_intact_chain_and_exits_1_when_an_event_is_edited(old_and_recent_events):
-    assert ok(manage("audit_verify")).startswith("Audit chain intact: 5 events")
-    root_execute("UPDATE audit_auditevent SET pid = 8 ORDER BY seq DESC LIMIT 1",
+def test_audit_verify_reports_the_intact_trail_and_exits_1_when_an_event_is_edited(old_and_recent_events):
+    assert ok(manage("audit_verify")).startswith("Audit trail intact: 5 events")
+    root_execute("UPDATE audit_auditevent SET pid = 8 ORDER BY id DESC LIMIT 1",
                  db=connections["default"].settings_dict["NAME"])
     broken = manage("audit_verify")
-    assert broken.returncode == 1 and "Audit chain BROKEN" in broken.stderr
+    assert broken.returncode == 1 and "Audit trail BROKEN" in broken.stderr
+
+
+def test_audit_seal_seals_committed_events_writes_the_anchor_and_verify_checks_it(old_and_recent_events, tmp_path):
+    anchor = tmp_path / "anchor.jsonl"
+    out = ok(manage("audit_seal", "--grace", "0", "--anchor-file", str(anchor)))
+    assert "Sealed block 1: 5 events" in out and anchor.read_text().strip()
+    assert "Nothing to seal." in ok(manage("audit_seal", "--grace", "0", "--anchor-file", str(anchor)))
+    assert "intact" in ok(manage("audit_verify", "--anchor", str(anchor)))
+    root_execute("DELETE FROM audit_auditblock", db=connections["default"].settings_dict["NAME"])
+    cut = manage("audit_verify", "--anchor", str(anchor))
+    assert cut.returncode == 1 and "BROKEN" in cut.stderr
 
 
 def test_audit_export_writes_every_event_in_the_range(old_and_recent_events, tmp_path):
@@ -271,12 +282,13 @@ def test_audit_export_writes_every_event_in_the_range(old_and_recent_events, tmp
 
 
 def test_audit_prune_removes_old_events_and_the_rest_still_verifies(old_and_recent_events):
+    ok(manage("audit_seal", "--grace", "0", "--block-events", "3"))  # only whole sealed blocks are pruned
     out = ok(manage("audit_prune", "--before", "2013-01-01"))
     assert "Pruned 3 audit events before 2013-01-01" in out
     assert not AuditEvent.objects.filter(code=Event.LOGIN_SUCCEEDED).exists()
     assert AuditEvent.objects.filter(code=Event.RECORD_VIEWED).count() == 2
-    assert AuditCheckpoint.objects.count() == 1
-    assert ok(manage("audit_verify")).startswith("Audit chain intact:")
+    assert AuditPruneCheckpoint.objects.count() == 1  # signed: the rest still verifies
+    assert ok(manage("audit_verify")).startswith("Audit trail intact:")
     inside = manage("audit_prune", "--before", datetime.date.today().isoformat())
     assert inside.returncode == 1 and "inside the retention period" in inside.stderr
 

@@ -186,3 +186,53 @@ def test_sign_in_posts_are_rate_limited_but_loading_the_form_is_not(nginx):
     posts = [request(nginx["https"], "POST", "/accounts/login/", body="username=a&password=b",
                      headers={"Content-Type": "application/x-www-form-urlencoded"})[0] for _ in range(8)]
     assert 429 in posts and 429 not in posts[:6]  # rate 10/min with a burst of 5: the 7th in a row waits
+
+
+@pytest.fixture
+def nginx_on_8443_style_port(tmp_path, alice):
+    """nginx on a non-443 HTTPS port in front of a real gunicorn (deploy/gunicorn.conf.py) whose settings come
+    from the environment, with PORTAL_BASE_URL naming that port, as deploy/portal.env.example says."""
+    from django.db import connections
+
+    http_port, https_port, app_port = free_port(), free_port(), free_port()
+    server = f"mysql://root@127.0.0.1:{os.environ['PORTAL_TEST_MARIADB_PORT']}"
+    env = {**os.environ, "PORTAL_BASE_URL": f"https://127.0.0.1:{https_port}", "PORTAL_TRUSTED_PROXIES": "127.0.0.1",
+           "PORTAL_DATABASE_URL": f"{server}/{connections['default'].settings_dict['NAME']}",
+           "OPENEMR_DATABASE_URL": f"{server}/{connections['openemr'].settings_dict['NAME']}",
+           "PORTAL_GUNICORN_BIND": f"127.0.0.1:{app_port}", "PORTAL_GUNICORN_WORKERS": "1"}
+    root = Path(__file__).resolve().parents[2]
+    app = subprocess.Popen([str(root / ".venv" / "bin" / "gunicorn"), "--config", str(root / "deploy" / "gunicorn.conf.py"),
+                            "portal.wsgi:application"], cwd=root, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    make_certificate(tmp_path)
+    conf = write_main_conf(tmp_path, render_site(tmp_path, app_port, http_port, https_port))
+    web = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(tmp_path)], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if request(https_port, "GET", "/healthz")[0] == 200:
+                break
+        except OSError:
+            pass
+        assert app.poll() is None and web.poll() is None and time.monotonic() < deadline, "did not start"
+        time.sleep(0.2)
+    yield {"http": http_port, "https": https_port}
+    for process in (web, app):
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_https_on_another_port_accepts_posts_from_the_base_url_origin(nginx_on_8443_style_port):
+    """A browser sends Origin with the port (https://host:8443) while nginx passes Host without it: the origin
+    derived from PORTAL_BASE_URL lets the sign-in POST through; another origin gets a page naming the cause."""
+    nginx = nginx_on_8443_style_port
+    status, _headers, body, _ = _sign_in_attempt(nginx, origin=f"https://127.0.0.1:{nginx['https']}")
+    assert status in (200, 400) and b"not right" in body, body[:300]
+    status, _headers, body, _ = _sign_in_attempt(nginx, origin="https://127.0.0.1:1")
+    assert status == 403 and b"does not recognise" in body and b"cookies" not in body
+
+
+def test_favicon_through_nginx(nginx):
+    status, headers, body, _ = request(nginx["https"], "GET", "/favicon.ico")
+    assert status == 200 and headers["Content-Type"] == "image/x-icon" and body[:4] == b"\x00\x00\x01\x00"

@@ -53,7 +53,7 @@ def _concrete(route, ids):
 # Who may reach each URL. Namespaces give the default; the names listed override it.
 CLASS_BY_NAMESPACE = {"records": "patient", "audit": "patient", "staff": "staff", "staff_audit": "staff"}
 CLASS_BY_NAME = {
-    "healthz": "public_get",
+    "healthz": "public_get", "favicon": "public_get",
     "accounts:login": "public_form", "accounts:activate": "public_form", "staff:login": "public_form",
     "accounts:logout": "logout", "accounts:keepalive": "keepalive",
     "accounts:login_otp": "step:totp", "accounts:login_backup": "step:backup",

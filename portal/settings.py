@@ -255,6 +255,9 @@ WHITENOISE_USE_FINDERS = env.bool("PORTAL_STATIC_USE_FINDERS", default=DEBUG)
 
 # --- The clinic and the portal's policies ---------------------------------------------------------------
 PORTAL_CLINIC_NAME = env.str("PORTAL_CLINIC_NAME", default="Clinic patient portal")
+# Shown wherever a page says "contact the clinic", on letters, printouts and in the appointment calendar files.
+PORTAL_CLINIC_PHONE = env.str("PORTAL_CLINIC_PHONE", default="")
+PORTAL_CLINIC_ADDRESS = env.str("PORTAL_CLINIC_ADDRESS", default="")  # one line, e.g. "1 Main St, Springfield"
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Only patients whose patient_data.allow_patient_portal is YES may use the portal (OpenEMR's own rule).
 PORTAL_REQUIRE_ALLOW_PORTAL = env.bool("PORTAL_REQUIRE_ALLOW_PORTAL", default=True)

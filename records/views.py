@@ -20,14 +20,18 @@ from audit.log import Event, record_view
 from portal.lib import csvsafe
 from portal.lib.access import patient_required
 from records import charts, queries, units
+from records.banner import patient_banner
 
 
 def portal_allowed_required(view):
-    """OpenEMR's gate (allow_patient_portal = YES), checked here once for every page (setting, default on)."""
+    """OpenEMR's gate (allow_patient_portal = YES), checked here once for every page (setting, default on).
+    The same query reads the name for the header (records/banner.py), so whose chart it is costs nothing."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if settings.PORTAL_REQUIRE_ALLOW_PORTAL and not queries.portal_allowed(request.patient_pid):
+        request.patient_banner = patient_banner(request.patient_pid)
+        allowed = request.patient_banner is not None and request.patient_banner.portal_allowed
+        if settings.PORTAL_REQUIRE_ALLOW_PORTAL and not allowed:
             return render(request, "records/not_allowed.html", status=403)
         return view(request, *args, **kwargs)
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from records import display
+from records import display, plain
 
 register = template.Library()
 
@@ -34,3 +34,36 @@ def page_query(context, page_number):
     params = context["request"].GET.copy()
     params["page"] = page_number
     return params.urlencode()
+
+
+# --- Plain language (records/plain.py) ------------------------------------------------------------------
+
+@register.filter
+def plain_lab(result):
+    """{{ result|plain_lab }}: a LabResult's plain name."""
+    return plain.lab_name(getattr(result, "name", ""), getattr(result, "code", ""))
+
+
+@register.filter
+def lab_about(code):
+    return plain.lab_about(code)
+
+
+@register.filter
+def lab_info_url(code):
+    return plain.lab_info_url(code)
+
+
+@register.filter
+def plain_unit(text):
+    return plain.unit(text)
+
+
+@register.filter
+def directions(medication):
+    return plain.directions(medication)
+
+
+@register.filter
+def appt_status(appointment, past=False):
+    return plain.appointment_status(getattr(appointment, "status", ""), past=bool(past))

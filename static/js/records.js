@@ -1,8 +1,10 @@
-/* Printable pages carry data-autoprint: open the browser's print dialog once the page has loaded.
-   Without JavaScript the page is already laid out for paper and the patient prints it from the browser. */
+/* A Print button ([data-print], hidden until this script runs, so it never shows without JavaScript) opens the
+   browser's print dialog when the patient presses it; nothing prints by itself. */
 (function () {
   "use strict";
-  if (document.querySelector("[data-autoprint]") && typeof window.print === "function") {
-    window.addEventListener("load", function () { window.print(); });
-  }
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    if (typeof window.print !== "function") { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
 }());

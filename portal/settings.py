@@ -300,5 +300,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO and may quote document text in its warnings: keep it quiet.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -15,6 +15,10 @@ CATEGORY_LABELS = {
     "medications": "medications", "problems": "health problems", "allergies": "allergies",
     "immunizations": "immunizations", "vitals": "vital signs", "appointments": "appointments",
     "documents": "documents", "record": "health record", "activity": "account activity",
+    # Downloads (records/download_views.py).
+    "pdf.record": "health record (PDF)", "pdf.immunizations": "immunization record (PDF)",
+    "pdf.medications": "medication list (PDF)", "pdf.visit": "visit summary (PDF)",
+    "fhir.bundle": "health record for health apps (FHIR)", "appointment.ics": "appointment calendar file",
 }
 RECORD_VERBS = {Event.RECORD_VIEWED: "viewed", Event.RECORD_PRINTED: "printed", Event.RECORD_DOWNLOADED: "downloaded"}
 

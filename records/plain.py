@@ -86,6 +86,7 @@ _ROUTES = {
     "per nostril": "in the nose", "nasal": "in the nose", "both ears": "in both ears", "left ear": "in the left ear",
     "right ear": "in the right ear", "inhale": "by inhaling it", "inhalation": "by inhaling it",
     "transdermal": "as a patch on the skin", "vaginal": "vaginally", "other/miscellaneous": "",
+    "intradermal": "as an injection into the skin", "intranasal": "in the nose",
 }
 _INTERVALS = {
     "bid": "twice a day", "tid": "three times a day", "qid": "four times a day", "qd": "once a day",
@@ -94,10 +95,15 @@ _INTERVALS = {
     "qh": "every hour", "qod": "every other day", "qam": "every morning", "qpm": "every evening",
     "hs": "at bedtime", "ac": "before meals", "pc": "after meals", "prn": "when needed", "stat": "right away",
     "q12h": "every 12 hours", "q24h": "once a day", "weekly": "once a week", "qweek": "once a week",
+    "am": "in the morning", "pm": "in the evening", "monthly": "once a month", "h": "every hour",
 }
+_PLURALS = {"tablet": "tablets", "capsule": "capsules", "puff": "puffs", "inhalations": "inhalations",
+            "unit": "units", "gtts(drops)": "drops", "tsp": "teaspoons", "ml": "mL"}
+_SINGULARS = {"gtts(drops)": "drop", "tsp": "teaspoon", "ml": "mL"}
 _FORM_VERBS = {"cream": "Apply", "ointment": "Apply", "gel": "Apply", "lotion": "Apply", "patch": "Apply",
                "drops": "Use", "spray": "Use", "inhaler": "Use", "puff": "Use", "puffs": "Use",
-               "suppository": "Insert", "injection": "Inject"}
+               "suppository": "Insert", "injection": "Inject", "gtts(drops)": "Use",
+               "inhalations": "Use"}
 _LOINC_SYSTEM = "2.16.840.1.113883.6.1"
 _MEDLINEPLUS_CONNECT = "https://connect.medlineplus.gov/application"
 
@@ -163,12 +169,21 @@ def interval(text):
 def directions(medication):
     """ "Take 1 tablet by mouth twice a day" from a Medication's dose, form, route and interval; "" when none
     of them is recorded (the prescriber's free-text instructions are shown as written, beside this)."""
-    dose = " ".join(p for p in (medication.dosage, medication.form) if p)
+    form = medication.form
+    if form and medication.dosage:
+        try:
+            many = float(medication.dosage) != 1
+        except ValueError:
+            many = False
+        form = (_PLURALS if many else _SINGULARS).get(form.lower(), form)
+    dose = " ".join(p for p in (medication.dosage, form) if p)
     how = route(medication.route)
     when = interval(medication.interval)
     if not (dose or how or when):
         return ""
-    verb = _FORM_VERBS.get(_key(medication.form), "Take")
+    verb = _FORM_VERBS.get((medication.form or "").strip().lower(), "Take")
+    if "injection" in how and verb == "Take":
+        verb = "Given"
     sentence = " ".join(p for p in (verb, dose, how, when) if p)
     return sentence[0].upper() + sentence[1:]
 

@@ -90,8 +90,9 @@ def visit_detail(request, encounter):
 
 @patient_page
 def visit_print(request, encounter):
-    """The same summary laid out for paper; audited as record.printed (the page opens the print dialog)."""
-    return _visit_page(request, encounter, Event.RECORD_PRINTED, print_mode=True)
+    """The same summary laid out for paper (empty sections left out). Audited as viewed: opening it prints
+    nothing, so no print is claimed; the PDF download (download_views.visit_pdf) is audited as downloaded."""
+    return _visit_page(request, encounter, Event.RECORD_VIEWED, print_mode=True)
 
 
 @patient_page

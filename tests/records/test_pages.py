@@ -138,7 +138,7 @@ def test_visit_summary_is_the_complete_take_home_summary(alice_client, rich):
         "Mar 2, 2026, 9:30 AM", "Riverside Family Clinic", "12 River Road", "Springfield, IL 62701",
         "(555) 201-3300", "Maria L. Okafor, Jr., MD", "supervised by Sam Lee, RN", "Blood pressure follow-up",
         "128/82 mmHg", "154.3 lb (70.0 kg)", "Essential (primary) hypertension (ICD10 I10)",
-        "Essential hypertension", "Lisinopril", "1 tablet, By mouth, twice daily", "Flu vaccine, quadrivalent",
+        "Essential hypertension", "Lisinopril", "Take 1 tablet by mouth twice a day", "Flu vaccine, quadrivalent",
         "Comprehensive metabolic panel", "High ↑", "Progress note", "Blood pressure improving",
         "Headaches in the morning", "Walk 30 minutes a day", "Keep sodium under 2 g a day",
         "Low-salt diet handout given", "Apr 15, 2026",
@@ -150,9 +150,13 @@ def test_visit_summary_is_the_complete_take_home_summary(alice_client, rich):
 
 def test_visit_summary_has_a_print_link_that_works_without_javascript(alice_client, rich):
     body = alice_client.get(f"/visits/{VISIT}/").content.decode()
-    assert f'href="/visits/{VISIT}/print/">Print this summary' in body  # a plain link: no JavaScript needed
+    assert f'href="/visits/{VISIT}/print/">Printable version' in body  # a plain link: no JavaScript needed
+    assert f'href="/visits/{VISIT}/summary.pdf">Download as PDF' in body
     printable = alice_client.get(f"/visits/{VISIT}/print/").content.decode()
-    assert "data-autoprint" in printable and "js/records.js" in printable
+    # The Print button is hidden until records.js shows it (it would do nothing without JavaScript).
+    assert "<button type=\"button\" class=\"button\" data-print hidden>Print</button>" in printable
+    assert "js/records.js" in printable and "data-autoprint" not in printable
+    assert "Alice Martín · born Apr 12, 1980 · printed" in printable  # whose summary, on paper too
 
 
 def test_visit_summary_of_an_encounter_without_clinical_data(alice_client, rich):

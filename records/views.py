@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from audit.log import Event, record_view
 from portal.lib import csvsafe
 from portal.lib.access import patient_required
-from records import charts, queries, units
+from records import charts, plain, queries, results_list, units
 from records.banner import patient_banner
 
 
@@ -125,9 +125,23 @@ def immunizations(request):
 
 @patient_page
 def results(request):
-    data = queries.lab_reports(request.patient_pid, page=_page_number(request))
+    """Newest reports first, collapsed; filters by test name and dates; or the latest value of each test."""
+    form = results_list.ResultsFilter(request.GET or None)
+    if _show(request, "latest"):
+        latest = results_list.latest_values(request.patient_pid)
+        record_view(request, "results", sorted({item.report.id for item in latest})[:40])
+        return render(request, "records/results_latest.html", {"nav": "results", "latest": latest,
+                                                                "glossary": plain.GLOSSARY})
+    if form.active:
+        reports, page = results_list.filtered_reports(request.patient_pid, form, _page_number(request))
+        data = queries.ReportsPage(reports, page)
+    else:
+        data = queries.lab_reports(request.patient_pid, page=_page_number(request))
     record_view(request, "results", [r.id for r in data.reports])
-    return render(request, "records/results.html", {"nav": "results", "data": data})
+    status = 400 if request.GET and form.is_bound and not form.is_valid() else 200
+    return render(request, "records/results.html", {"nav": "results", "data": data, "form": form,
+                                                    "filtered": form.active, "glossary": plain.GLOSSARY},
+                  status=status)
 
 
 @patient_page

@@ -67,3 +67,29 @@ def directions(medication):
 @register.filter
 def appt_status(appointment, past=False):
     return plain.appointment_status(getattr(appointment, "status", ""), past=bool(past))
+
+
+# --- The patient's navigation (templates/records/_nav.html) ---------------------------------------------
+
+_NAV = (("summary", "records:summary", "Summary"), ("visits", "records:visits", "Visits"),
+        ("results", "records:results", "Lab results"), ("medications", "records:medications", "Medications"),
+        ("problems", "records:problems", "Problems"), ("allergies", "records:allergies", "Allergies"),
+        ("immunizations", "records:immunizations", "Immunizations"), ("vitals", "records:vitals", "Vitals"),
+        ("appointments", "records:appointments", "Appointments"), ("downloads", "records:downloads", "Downloads"),
+        ("profile", "records:profile", "Profile"), ("activity", "audit:activity", "Activity"),
+        ("security", "accounts:security", "Password and security"))
+
+
+@register.simple_tag
+def patient_nav(current):
+    """[{url, label, current}] for the sections that exist in this deployment (the activity page may not)."""
+    from django.urls import NoReverseMatch, reverse
+
+    items = []
+    for key, name, label in _NAV:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "current": key == current})
+    return items

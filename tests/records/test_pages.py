@@ -67,9 +67,11 @@ def test_empty_record_has_no_analyte_history(carol_client):
                                               ("/vitals/", "Vitals"), ("/profile/", "Profile")])
 def test_navigation_marks_the_current_page(alice_client, rich, url, current):
     body = alice_client.get(url).content.decode()
-    assert '<nav class="main-nav" aria-label="Main">' in body
-    marked = re.findall(r'<a href="[^"]+" aria-current="page">([^<]+)</a>', body)
-    assert marked == [current]
+    assert '<nav class="main-nav nav-wide" aria-label="Main">' in body
+    marked = re.findall(r'<li><a href="[^"]+" aria-current="page">([^<]+)</a></li>', body)
+    assert marked == [current, current]  # the desktop row and the phone menu
+    # The phone menu's closed line names the current section (no JavaScript needed to see where you are).
+    assert f'<span class="visually-hidden">, you are on: </span>{current}</span></summary>' in body
 
 
 @pytest.mark.parametrize("url", ["/", "/visits/", f"/visits/{VISIT}/", "/medications/", "/problems/",

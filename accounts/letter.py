@@ -13,6 +13,8 @@ def letter_context(issued):
     identity = patient_identity(issued.account.pid)
     return {
         "clinic_name": settings.PORTAL_CLINIC_NAME,
+        "clinic_phone": settings.PORTAL_CLINIC_PHONE,
+        "clinic_address": settings.PORTAL_CLINIC_ADDRESS,
         "portal_url": settings.PORTAL_BASE_URL.rstrip("/") + "/",
         "activate_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("accounts:activate"),
         "patient_name": f"{identity.fname} {identity.lname}".strip() if identity else "",

@@ -218,6 +218,8 @@ def results_download(request):
     record_view(request, "results", [report.id for report in reports][:50], code=Event.RECORD_DOWNLOADED)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lab-results.csv"'
+    # A UTF-8 byte-order mark: without it Excel reads the file as ANSI and garbles accents and the flag arrows.
+    response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(["Test", "Collected", "Reported", "Result", "Code (LOINC)", "Value", "Units",
                      "Reference range", "Flag", "Status", "Comments"])

@@ -364,7 +364,16 @@ def test_appointments_upcoming_and_past(alice_client, rich):
     upcoming, past = page.split("Past", 1)
     assert "Apr 15, 2026" in upcoming and "Maria L. Okafor, Jr., MD" in upcoming
     assert "Riverside Family Clinic" in upcoming
-    assert "Feb 1, 2026" in past and "@ Arrived" in past and "Fasting labs" in past
+    assert "Feb 1, 2026" in past and "Completed" in past and "Fasting labs" in past
+    assert "@ Arrived" not in page and "Booked" not in past  # a patient's words, never "Booked" for the past
+
+
+def test_upcoming_appointments_offer_a_calendar_file_and_the_clinics_phone(alice_client, rich, settings):
+    settings.PORTAL_CLINIC_PHONE = "(555) 201-3300"
+    body = alice_client.get("/appointments/").content.decode()
+    upcoming, past = body.split('id="past-heading"', 1)
+    assert upcoming.count(">Add to calendar<") >= 3 and "Add to calendar" not in past
+    assert 'href="tel:(555)201-3300"' in body and "To book, change or cancel an appointment" in body
 
 
 def test_recurring_appointments_are_expanded_without_their_exceptions(alice_client, rich):

@@ -93,3 +93,9 @@ def patient_nav(current):
             continue
         items.append({"url": url, "label": label, "current": key == current})
     return items
+
+
+@register.filter
+def plain_lab_name(name, code=""):
+    """{{ name|plain_lab_name:code }}"""
+    return plain.lab_name(name, code)

@@ -99,3 +99,11 @@ def patient_nav(current):
 def plain_lab_name(name, code=""):
     """{{ name|plain_lab_name:code }}"""
     return plain.lab_name(name, code)
+
+
+@register.simple_tag
+def printed_now():
+    """ "Printed on" for printable pages: now, in the clinic's time and the portal's date format."""
+    from django.utils import timezone
+
+    return display.format_datetime(timezone.localtime())

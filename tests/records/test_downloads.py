@@ -3,6 +3,7 @@ models), calendar files; each scoped to the patient, never cached, audited with 
 
 import datetime
 import io
+import os
 import json
 
 import pytest
@@ -14,6 +15,7 @@ from audit.models import AuditEvent
 from records import queries
 from records.downloads import fhir
 from tests import factories as f
+from tests.e2e.test_demo_patient_walk import demo_data  # noqa: F401 (fixture: fake_openemr's clinic)
 from tests.records.conftest import SENSITIVE_VISIT, VISIT, make_heavy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_today")]
@@ -257,3 +259,20 @@ def test_upcoming_appointment_downloads_as_ics_and_others_404(alice_client, rich
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     assert alice_client.get("/appointments/999999-2026-05-01.ics").status_code == 404
 
+
+
+@pytest.mark.slow
+def test_demo_patients_newest_visit_summary_pdf_is_at_most_two_letter_pages(client, make_patient_account,
+                                                                            demo_data):
+    """Acceptance (issue 11): the demo patient's (fake_openemr pid 1) newest visit fits on one or two pages."""
+    from tests.conftest import _verified_client
+
+    user = make_patient_account(1, "demo")
+    demo = _verified_client(client, user, user.totpdevice_set.get())
+    newest = queries.visit_list(1).visits[0].encounter
+    reader, pages, text = _pdf(demo.get(f"/visits/{newest}/summary.pdf"), "visit-summary.pdf")
+    print(f"demo patient's newest visit ({newest}): {len(reader.pages)} page(s)")
+    if os.environ.get("PORTAL_SCREENSHOTS"):
+        open(os.path.join(os.environ["PORTAL_SCREENSHOTS"], "demo-visit.pdf"), "wb").write(demo.get(f"/visits/{newest}/summary.pdf").content)
+    assert 1 <= len(reader.pages) <= 2
+    assert "Visit summary" in text and "Printed" in pages[-1]

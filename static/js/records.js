@@ -8,3 +8,12 @@
     button.addEventListener("click", function () { window.print(); });
   });
 }());
+/* A page made by a POST that must never be re-posted (the staff activation letter) names a safe address in
+   data-replace-url: the history entry becomes that address, so Reload or Back cannot issue new credentials. */
+(function () {
+  "use strict";
+  var marker = document.querySelector("[data-replace-url]");
+  if (marker && window.history && typeof window.history.replaceState === "function") {
+    window.history.replaceState(null, "", marker.getAttribute("data-replace-url"));
+  }
+}());

@@ -111,7 +111,8 @@ def test_letter_has_a_print_button_and_the_clinics_phone_and_address(staff_clien
     assert "js/records.js" in body  # shows the button and opens the print dialog on a click
     assert "12 River Road, Springfield, IL 62701<br>Phone: (555) 201-3300" in body
     assert 'at <a href="tel:(555)201-3300">(555) 201-3300</a>' in body
-    assert "reloading issues new credentials" in body
+    assert "reloading issues new credentials" in body  # said only without JavaScript (<noscript>)
+    assert f'data-replace-url="/staff/patients/23/"' in body
 
 
 def test_issue_refuses_a_patient_not_allowed_on_the_portal(staff_client, openemr):

@@ -52,6 +52,8 @@ def test_record_pdf_shows_name_dob_range_and_every_section(alice_client, rich):
     for hidden in ("Confidential counselling", "Sertraline", "HIV", "Deleted analyte"):  # what the pages hide
         assert hidden not in text
     assert reader.metadata.title == "Your health record"
+    catalog = reader.trailer["/Root"]  # tagged PDF (PDF/UA-1 variant): structure tree, marked, language
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"] and catalog["/Lang"] == "en"
 
 
 def test_record_pdf_download_is_audited_with_its_range_and_counts(alice_client, rich):
@@ -112,7 +114,8 @@ def test_anonymous_downloads_are_sent_to_sign_in(client):
 
 
 def test_record_downloads_read_a_fixed_number_of_queries(alice_client, rich, openemr):
-    urls = ("/downloads/health-record.pdf", "/downloads/health-record.fhir.json")
+    urls = ("/downloads/health-record.pdf", "/downloads/health-record.fhir.json", "/downloads/immunization-record.pdf",
+            "/downloads/medication-list.pdf", f"/visits/{VISIT}/summary.pdf")
     small = {}
     for url in urls:
         with CaptureQueriesContext(connections["openemr"]) as queries_run:
@@ -123,7 +126,11 @@ def test_record_downloads_read_a_fixed_number_of_queries(alice_client, rich, ope
         with CaptureQueriesContext(connections["openemr"]) as queries_run:
             assert alice_client.get(url).status_code == 200
         # Visits are read a page (20) at a time up to MAX_VISIT_PAGES: the only part that grows, and it stops.
-        assert small[url] <= len(queries_run) <= small[url] + 4 * 4, url
+        print(f"{url}: {small[url]} queries (small record), {len(queries_run)} (150 more visits)")
+        if "health-record" in url:
+            assert small[url] <= len(queries_run) <= small[url] + 4 * 4, url
+        else:
+            assert len(queries_run) == small[url], url
         assert len(queries_run) <= 60
 
 

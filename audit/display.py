@@ -16,6 +16,7 @@ CATEGORY_LABELS = {
     "immunizations": "immunizations", "vitals": "vital signs", "appointments": "appointments",
     "documents": "documents", "record": "health record", "activity": "account activity",
     # Downloads (records/download_views.py).
+    "downloads": "downloads page",
     "pdf.record": "health record (PDF)", "pdf.immunizations": "immunization record (PDF)",
     "pdf.medications": "medication list (PDF)", "pdf.visit": "visit summary (PDF)",
     "fhir.bundle": "health record for health apps (FHIR)", "appointment.ics": "appointment calendar file",

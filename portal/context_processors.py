@@ -8,6 +8,8 @@ def portal(request):
         "idle_warning": settings.PORTAL_IDLE_WARNING,
         "clinic_phone": settings.PORTAL_CLINIC_PHONE,
         "clinic_address": settings.PORTAL_CLINIC_ADDRESS,
-        # Set by records.views.portal_allowed_required on patient pages: whose chart this is.
-        "patient_banner": getattr(request, "patient_banner", None),
+        # Whose chart this is (records.views.portal_allowed_required), shown only once the page's audit event is
+        # committed (audit.log.record_view): never on a 503 after a failed audit write, nor on a 404.
+        "patient_banner": getattr(request, "patient_banner", None) if getattr(request, "phi_audited", False)
+        else None,
     }

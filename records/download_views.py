@@ -57,6 +57,7 @@ def downloads(request):
     """The page that offers every download; the range form is checked here and by record_pdf."""
     form = RangeForm(request.GET or None)
     status = 400 if request.GET and not form.is_valid() else 200
+    record_view(request, "downloads")  # the page names the patient (header)
     return render(request, "records/downloads.html", {"nav": "downloads", "form": form}, status=status)
 
 
@@ -64,6 +65,7 @@ def downloads(request):
 def record_pdf(request):
     form = RangeForm(request.GET)
     if not form.is_valid():
+        record_view(request, "downloads")
         return render(request, "records/downloads.html", {"nav": "downloads", "form": form}, status=400)
     export = gather(request.patient_pid, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
     return _pdf(request, export, "records/pdf/record.html", "Your health record", "pdf.record", "health-record.pdf")

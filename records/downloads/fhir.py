@@ -146,8 +146,8 @@ class _Builder:
         if not name:
             return None
         if name not in self.practitioners:
-            self.practitioners[name] = self.add("Practitioner", f"name:{name}", {
-                "name": [{"text": name}]}, "us-core-practitioner")
+            # No US Core profile claimed: it requires an identifier (NPI), which the query layer does not give.
+            self.practitioners[name] = self.add("Practitioner", f"name:{name}", {"name": [{"text": name}]})
         return {"reference": self.practitioners[name], "display": name}
 
     def organization(self, name, phone="", address=""):
@@ -332,9 +332,12 @@ class _Builder:
                 quantity = self._vital_quantity(reading, kind)
                 if quantity is None:
                     continue
+                codings = [{"system": LOINC, "code": loinc, "display": display}]
+                if kind == "oxygen_saturation":  # US Core pulse oximetry carries both codes
+                    codings.append({"system": LOINC, "code": "2708-6", "display": "Oxygen saturation in Arterial blood"})
                 self.add("Observation", f"vitals:{reading.id}:{kind}", {
                     "status": "final", "category": vital_signs,
-                    "code": {"coding": [{"system": LOINC, "code": loinc, "display": display}], "text": display},
+                    "code": {"coding": codings, "text": display},
                     "subject": self.patient, "effectiveDateTime": when, "valueQuantity": quantity,
                 }, profile)
             if reading.bps_value is not None and reading.bpd_value is not None:

@@ -103,3 +103,9 @@ def test_filtered_results_are_paged(alice_client, rich, openemr):
     make_heavy(openemr, pid=1, visits=60)
     page = text(alice_client.get("/results/", {"start": "2000-01-01", "page": 2}))
     assert "Page 2 of" in page
+
+
+def test_a_not_found_page_does_not_name_the_patient(alice_client, rich):
+    response = alice_client.get("/visits/999999/")
+    assert response.status_code == 404
+    assert "Martín" not in response.content.decode()  # nothing audited, so no name in the header

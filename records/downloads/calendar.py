@@ -2,15 +2,21 @@
 well-specified text format do not justify a dependency (escaping and line folding are the only subtleties)."""
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _escape(text):
-    return (text or "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n") \
-        .replace("\n", "\\n")
+    """TEXT value escaping (RFC 5545 §3.3.11); line breaks become \\n, other control characters are dropped."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _fold(line):

@@ -284,3 +284,26 @@ def test_demo_patients_newest_visit_summary_pdf_is_at_most_two_letter_pages(clie
         open(os.path.join(os.environ["PORTAL_SCREENSHOTS"], "demo-visit.pdf"), "wb").write(demo.get(f"/visits/{newest}/summary.pdf").content)
     assert 1 <= len(reader.pages) <= 2
     assert "Visit summary" in text and "Printed" in pages[-1]
+
+
+@pytest.mark.slow
+def test_demo_clinics_records_make_valid_bundles_and_pdfs(client, make_patient_account, demo_data):
+    """fake_openemr's synthetic clinic has OpenEMR's odd shapes (zero dates, NULL uuids, Latin directions, UCUM
+    codes as units): every demo patient's bundle parses and resolves, and the record PDF renders."""
+    from fhirclient.models.bundle import Bundle
+
+    from records.downloads.record import gather
+    from tests.conftest import _verified_client
+
+    from records.models import PatientData
+
+    pids = list(PatientData.objects.values_list("pid", flat=True).order_by("pid")[:6])
+    assert pids
+    for pid in pids:
+        bundle = fhir.build_bundle(gather(pid))  # check() runs inside: strict parse + references
+        Bundle(bundle, strict=True)
+        assert len({entry["fullUrl"] for entry in bundle["entry"]}) == len(bundle["entry"])  # ids unique
+    user = make_patient_account(pids[0], "demo")
+    demo = _verified_client(client, user, user.totpdevice_set.get())
+    _reader, _pages, text = _pdf(demo.get("/downloads/health-record.pdf"), "health-record.pdf")
+    assert "Lab results" in text and "Immunizations" in text

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from tests.conftest import _verified_client
 from tests.e2e.conftest import axe_violations
+from tests.e2e.test_demo_patient_walk import demo_data  # noqa: F401 (fixture)
 from tests.records.conftest import VISIT, make_heavy, reference_data, rich  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -174,4 +175,26 @@ def test_add_to_calendar_downloads_an_ics_file(browser, client, alice, live_serv
         page.get_by_role("link", name=re.compile("^Add to calendar")).first.click()
     assert download.value.suggested_filename == "appointment.ics"
     assert open(download.value.path(), encoding="utf-8").read().startswith("BEGIN:VCALENDAR")
+    context.close()
+
+
+@pytest.mark.slow
+def test_demo_patients_newest_visit_prints_on_at_most_two_letter_pages(browser, client, make_patient_account,
+                                                                        demo_data, live_server):
+    """Acceptance (issue 11) for the browser's own printing of the printable page, fake_openemr's pid 1."""
+    from records import queries
+
+    user = make_patient_account(1, "demo")
+    demo = _verified_client(client, user, user.totpdevice_set.get())
+    cookie = demo.cookies[settings.SESSION_COOKIE_NAME]
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page = context.new_page()
+    newest = queries.visit_list(1).visits[0].encounter
+    page.goto(f"/visits/{newest}/print/")
+    pdf = page.pdf(format="Letter")
+    if os.environ.get("PORTAL_SCREENSHOTS"):
+        open(os.path.join(os.environ["PORTAL_SCREENSHOTS"], "browser-print-demo-visit.pdf"), "wb").write(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) <= 2, len(reader.pages)
     context.close()

@@ -167,7 +167,8 @@ def analyte(request, code):
     if history is None:
         raise Http404("No results for this test.")
     points = [(_local(when), value) for when, value in history.numeric_points]
-    chart = charts.line_chart_svg([(history.name, points)], title=f"{history.name} over time", unit=history.units,
+    name = plain.lab_name(history.name, history.code)
+    chart = charts.line_chart_svg([(name, points)], title=f"{name} over time", unit=plain.unit(history.units),
                                   reference_band=_reference_band(history.results[-1].range))
     record_view(request, "analyte", [history.code])
     return render(request, "records/analyte.html", {"nav": "results", "history": history, "chart": chart})

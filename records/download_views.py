@@ -16,7 +16,7 @@ from django.shortcuts import render
 from audit.log import Event, record_view
 from records import queries
 from records.downloads import calendar, fhir, pdf
-from records.downloads.record import audit_summary, gather
+from records.downloads.record import MAX_PDF_REPORTS, audit_summary, gather
 from records.views import patient_page
 
 
@@ -52,22 +52,27 @@ def _pdf(request, export, template, title, kind, filename, **extra):
     return _file(content, "application/pdf", filename)
 
 
+def _downloads_page(request, form, status):
+    record_view(request, "downloads")  # the page names the patient (header)
+    return render(request, "records/downloads.html",
+                  {"nav": "downloads", "form": form, "max_reports": MAX_PDF_REPORTS}, status=status)
+
+
 @patient_page
 def downloads(request):
     """The page that offers every download; the range form is checked here and by record_pdf."""
     form = RangeForm(request.GET or None)
     status = 400 if request.GET and not form.is_valid() else 200
-    record_view(request, "downloads")  # the page names the patient (header)
-    return render(request, "records/downloads.html", {"nav": "downloads", "form": form}, status=status)
+    return _downloads_page(request, form, status)
 
 
 @patient_page
 def record_pdf(request):
     form = RangeForm(request.GET)
     if not form.is_valid():
-        record_view(request, "downloads")
-        return render(request, "records/downloads.html", {"nav": "downloads", "form": form}, status=400)
-    export = gather(request.patient_pid, start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+        return _downloads_page(request, form, 400)
+    export = gather(request.patient_pid, start=form.cleaned_data["start"], end=form.cleaned_data["end"],
+                    max_reports=MAX_PDF_REPORTS)
     return _pdf(request, export, "records/pdf/record.html", "Your health record", "pdf.record", "health-record.pdf")
 
 

@@ -10,6 +10,10 @@ from records import queries
 # Visits come from the paginated visit list (20 a page, newest first). A download reads at most this many pages,
 # so its query count has a fixed ceiling whatever the size of the record; older visits are counted as "more".
 MAX_VISIT_PAGES = 5
+# The record PDF holds at most this many lab reports (newest in the range first): WeasyPrint lays out ~1.5 pages a
+# second on a busy 2-core host, and the whole record of a patient with 300 reports took 62 s (91 pages), past
+# gunicorn's 30 s timeout. The page says how many were left out and points to the CSV and FHIR downloads.
+MAX_PDF_REPORTS = 30
 SECTIONS = ("problems", "medications", "allergies", "immunizations", "vitals", "results", "visits")
 
 
@@ -32,6 +36,7 @@ class RecordExport:
     reports: list = field(default_factory=list)
     visits: list = field(default_factory=list)
     visits_truncated: bool = False
+    reports_omitted: int = 0
 
     def counts(self):
         """Category -> number of items: what the audit event records about the download."""
@@ -73,18 +78,23 @@ def _visits(pid, start, end):
     return visits, truncated
 
 
-def gather(pid, *, start=None, end=None, sections=None):
-    """The record of `pid`. Problems, medications, allergies and immunizations are the whole current lists (as on
-    their pages); visits, lab reports and vitals are those dated within [start, end] (both optional).
-    `sections` limits what is read (e.g. {"immunizations"}); None reads everything."""
+def gather(pid, *, start=None, end=None, sections=None, max_reports=None):
+    """The record of `pid`. Current problems and medications, allergies and immunizations are the whole lists (as
+    on their pages); resolved problems and past medications those that ended within [start, end]; visits, lab
+    reports and vitals those dated within it (both ends optional: no range, everything).
+    `sections` limits what is read (e.g. {"immunizations"}); None reads everything. `max_reports` keeps the
+    newest reports only and counts the rest in reports_omitted."""
     wanted = set(SECTIONS if sections is None else sections)
     export = RecordExport(pid, start, end, timezone.localtime(), queries.profile(pid))
     if "problems" in wanted:
         export.problems = queries.problems(pid).problems
-        export.resolved_problems = queries.problems(pid, resolved=True).problems
+        # Past items belong to the range when they ended in it (or have no end date on record).
+        export.resolved_problems = [p for p in queries.problems(pid, resolved=True).problems
+                                    if p.enddate is None or _in_range(p.enddate, start, end)]
     if "medications" in wanted:
         export.medications = queries.medications(pid).medications
-        export.past_medications = queries.medications(pid, past=True).medications
+        export.past_medications = [m for m in queries.medications(pid, past=True).medications
+                                   if m.end_date is None or _in_range(m.end_date, start, end)]
     if "allergies" in wanted:
         export.allergies = queries.allergies(pid)
     if "immunizations" in wanted:
@@ -95,6 +105,9 @@ def gather(pid, *, start=None, end=None, sections=None):
     if "results" in wanted:
         export.reports = [report for report in queries.lab_results_export(pid)
                           if _in_range(report.date_collected or report.date_reported, start, end)]
+        if max_reports is not None and len(export.reports) > max_reports:
+            export.reports_omitted = len(export.reports) - max_reports
+            export.reports = export.reports[:max_reports]
     if "visits" in wanted:
         export.visits, export.visits_truncated = _visits(pid, start, end)
     return export
@@ -104,4 +117,6 @@ def audit_summary(export, kind):
     """The object_ids of the download's audit event: kind, date range and counts (no PHI, ids only)."""
     span = f"{export.start.isoformat() if export.start else 'start'}..{export.end.isoformat() if export.end else 'now'}"
     counts = [f"{name}={count}" for name, count in export.counts().items() if count]
+    if export.reports_omitted:
+        counts.append(f"reports_omitted={export.reports_omitted}")
     return [kind, span, *counts]

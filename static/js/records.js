@@ -17,3 +17,16 @@
     window.history.replaceState(null, "", marker.getAttribute("data-replace-url"));
   }
 }());
+/* Long downloads (the record PDF) say that they are being prepared: a form with data-busy-message writes it into
+   its polite live region on submit, and clears it after 30 s (the download itself arrives as a file). */
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-busy-message]").forEach(function (form) {
+    var region = form.querySelector(".busy-message");
+    if (!region) { return; }
+    form.addEventListener("submit", function () {
+      region.textContent = form.getAttribute("data-busy-message");
+      window.setTimeout(function () { region.textContent = ""; }, 30000);
+    });
+  });
+}());

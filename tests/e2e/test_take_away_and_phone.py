@@ -134,6 +134,7 @@ def test_downloads_page_gives_the_pdf_for_the_chosen_range_and_the_fhir_file(
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the PDF").click()
     assert download.value.suggested_filename == "health-record.pdf"
+    assert page.locator(".busy-message").inner_text().startswith("Preparing your PDF")  # progress, said politely
     text = "\n".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
     assert "Alice Martín" in text and "Jan 1, 2026 to Mar 31, 2026" in text and "Lab results" in text
     with page.expect_download() as download:

@@ -316,3 +316,13 @@ def test_demo_clinics_records_make_valid_bundles_and_pdfs(client, make_patient_a
     print(f"demo patient {pids[0]}: record PDF {len(reader.pages)} pages, immunization record "
           f"{len(immunizations.pages)} page(s) for {len(queries.immunizations(pids[0]))} vaccines")
     assert len(immunizations.pages) == 1
+
+
+def test_a_long_record_pdf_keeps_the_newest_reports_and_says_how_many_were_left_out(alice_client, rich, openemr):
+    from records.downloads.record import MAX_PDF_REPORTS
+
+    make_heavy(openemr, pid=1, visits=MAX_PDF_REPORTS + 10)
+    _reader, _pages, text = _pdf(alice_client.get("/downloads/health-record.pdf"), "health-record.pdf")
+    assert f"The {MAX_PDF_REPORTS} newest lab reports in this range are below; 12 older reports did not fit" in \
+        " ".join(text.split())
+    assert "reports_omitted=12" in _event().object_ids

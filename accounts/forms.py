@@ -91,10 +91,11 @@ class ActivationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                       "spellcheck": "false"}))
     date_of_birth = forms.DateField(
-        help_text="For example 1980-04-12.",
+        help_text="Pick it from the calendar or type it in; for example, April 12, 1980.",
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%m/%d/%Y"],
-        error_messages={"invalid": "Enter your date of birth as year-month-day, for example 1980-04-12."},
+        error_messages={"invalid": "Enter your date of birth as a full date, for example April 12, 1980 "
+                                   "(04/12/1980)."},
     )
 
 

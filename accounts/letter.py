@@ -19,6 +19,8 @@ def letter_context(issued, kind="activation"):
         "kind": kind,
         "login_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("accounts:login"),
         "clinic_name": settings.PORTAL_CLINIC_NAME,
+        "clinic_phone": settings.PORTAL_CLINIC_PHONE,
+        "clinic_address": settings.PORTAL_CLINIC_ADDRESS,
         "portal_url": settings.PORTAL_BASE_URL.rstrip("/") + "/",
         "activate_url": settings.PORTAL_BASE_URL.rstrip("/") + reverse("accounts:activate"),
         "patient_name": f"{identity.fname} {identity.lname}".strip() if identity else "",

@@ -214,12 +214,12 @@ def _enrolment(request, user):
     return form, device, None
 
 
-def _render_enrolment(request, template, form, device, extra=None):
+def _render_enrolment(request, template, form, device):
     qr = segno.make(device.config_url, error="m")
     # Our own SVG (no OpenEMR text in it), with a viewBox so that CSS can size it.
     svg = qr.svg_inline(scale=4, omitsize=True, light="#fff", title="QR code for your authenticator app")
-    context = {"form": form, "qr_svg": svg, "otpauth_url": device.config_url,
-               "key": format_base32_key(b32encode(device.bin_key).decode())} | (extra or {})
+    context = {"form": form, "qr_svg": svg, "otpauth_url": device.config_url,  # the QR's content, as a link
+               "key": format_base32_key(b32encode(device.bin_key).decode())}
     return render(request, template, context, status=400 if form.errors else 200)
 
 

@@ -15,6 +15,11 @@ CATEGORY_LABELS = {
     "medications": "medications", "problems": "health problems", "allergies": "allergies",
     "immunizations": "immunizations", "vitals": "vital signs", "appointments": "appointments",
     "documents": "documents", "record": "health record", "activity": "account activity",
+    # Downloads (records/download_views.py).
+    "downloads": "downloads page",
+    "pdf.record": "health record (PDF)", "pdf.immunizations": "immunization record (PDF)",
+    "pdf.medications": "medication list (PDF)", "pdf.visit": "visit summary (PDF)",
+    "fhir.bundle": "health record for health apps (FHIR)", "appointment.ics": "appointment calendar file",
 }
 RECORD_VERBS = {Event.RECORD_VIEWED: "viewed", Event.RECORD_PRINTED: "printed", Event.RECORD_DOWNLOADED: "downloaded"}
 
@@ -107,3 +112,37 @@ def client(event, current_ip):
     if event.user_agent:
         parts.append(browser(event.user_agent) or "unknown browser")
     return ", ".join(parts) or "Unknown"
+
+
+# What each event code means to clinic staff reading the audit report (the raw code stays one click away).
+STAFF_LABELS = {
+    Event.LOGIN_SUCCEEDED: "Signed in", Event.LOGIN_FAILED: "Sign-in failed (wrong password)",
+    Event.LOCKED_OUT: "Locked out after failed sign-ins", Event.LOGOUT: "Signed out",
+    Event.SESSION_EXPIRED: "Signed out for inactivity", Event.OTP_ENROLLED: "Authenticator app set up",
+    Event.OTP_FAILED: "Wrong verification code", Event.OTP_SUCCEEDED: "Verification code accepted",
+    Event.BACKUP_CODE_USED: "Backup code used", Event.ACCOUNT_ACTIVATED: "Account activated",
+    Event.ACTIVATION_FAILED: "Activation failed", Event.PASSWORD_CHANGED: "Password changed",
+    Event.CREDENTIALS_ISSUED: "Credentials issued (letter)", Event.ACCOUNT_DISABLED: "Account disabled",
+    Event.ACCOUNT_ENABLED: "Account re-enabled", Event.UNLOCKED: "Account unlocked",
+    Event.OTP_RESET: "Authenticator reset", Event.SIGNED_OUT_EVERYWHERE: "Signed out on all devices",
+    Event.PATIENT_SEARCHED: "Patient search", Event.AUDIT_VIEWED: "Audit report viewed",
+    Event.AUDIT_EXPORTED: "Audit report exported", Event.AUDIT_PRUNED: "Old audit events pruned",
+    Event.RECORD_VIEWED: "Record viewed", Event.RECORD_PRINTED: "Record printed",
+    Event.RECORD_DOWNLOADED: "Record downloaded",
+}
+
+
+def staff_label(code):
+    return STAFF_LABELS.get(code, code)
+
+
+def browser_summary(user_agent):
+    """ "Firefox on Windows" from a user-agent string, for a readable table; the raw string is kept beside it."""
+    ua = user_agent or ""
+    browser = next((name for token, name in (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+                                             ("Chrome/", "Chrome"), ("Safari/", "Safari"), ("curl/", "curl"))
+                    if token in ua), "")
+    system = next((name for token, name in (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"),
+                                            ("Windows", "Windows"), ("Mac OS X", "Mac"), ("Linux", "Linux"))
+                   if token in ua), "")
+    return " on ".join(p for p in (browser, system) if p) or ("Unknown browser" if ua else "")

@@ -80,5 +80,9 @@ def record(code, *, request=None, actor=None, pid=None, category="", object_ids=
 
 
 def record_view(request, category, object_ids=(), code=Event.RECORD_VIEWED):
-    """Record that the signed-in patient is about to be shown PHI of `category`; call before rendering."""
-    return record(code, request=request, pid=request.patient_pid, category=category, object_ids=object_ids)
+    """Record that the signed-in patient is about to be shown PHI of `category`; call before rendering.
+    Marks the request (phi_audited) so that the page furniture may name the patient: an error page drawn after
+    a failed audit write, or a 404, never does."""
+    event = record(code, request=request, pid=request.patient_pid, category=category, object_ids=object_ids)
+    request.phi_audited = True
+    return event

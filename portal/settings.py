@@ -282,6 +282,9 @@ WHITENOISE_USE_FINDERS = env.bool("PORTAL_STATIC_USE_FINDERS", default=DEBUG)
 
 # --- The clinic and the portal's policies ---------------------------------------------------------------
 PORTAL_CLINIC_NAME = env.str("PORTAL_CLINIC_NAME", default="Clinic patient portal")
+# Shown wherever a page says "contact the clinic", on letters, printouts and in the appointment calendar files.
+PORTAL_CLINIC_PHONE = env.str("PORTAL_CLINIC_PHONE", default="")
+PORTAL_CLINIC_ADDRESS = env.str("PORTAL_CLINIC_ADDRESS", default="")  # one line, e.g. "1 Main St, Springfield"
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # The portal's own origin is always a trusted CSRF origin. Behind nginx on an HTTPS port other than 443 the
 # browser's Origin header carries the port while the proxied Host does not, and Django would refuse every POST.
@@ -343,6 +346,9 @@ LOGGING = {
         "django.security.DisallowedHost": {"handlers": ["console_one_line"], "level": "WARNING",
                                            "propagate": False},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO and may quote document text in its warnings: keep it quiet.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from records import views
+from records import download_views, views
 
 app_name = "records"
 urlpatterns = [
@@ -22,4 +22,14 @@ urlpatterns = [
     path("vitals/", views.vitals, name="vitals"),
     path("appointments/", views.appointments, name="appointments"),
     path("profile/", views.profile, name="profile"),
+    path("visits/<int:encounter>/summary.pdf", download_views.visit_pdf, name="visit_pdf"),
+    path("downloads/", download_views.downloads, name="downloads"),
+    path("downloads/health-record.pdf", download_views.record_pdf, name="record_pdf"),
+    path("downloads/immunization-record.pdf", download_views.immunization_record_pdf,
+         name="immunization_record_pdf"),
+    path("downloads/medication-list.pdf", download_views.medication_list_pdf, name="medication_list_pdf"),
+    path("downloads/health-record.fhir.json", download_views.fhir_bundle, name="fhir_bundle"),
+    # An appointment occurrence: "<pc_eid>-<YYYY-MM-DD>", as records.queries builds Appointment.key.
+    re_path(r"^appointments/(?P<key>\d{1,11}-\d{4}-\d\d-\d\d)\.ics$", download_views.appointment_ics,
+            name="appointment_ics"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from audit.log import Event, record_view
 from portal.lib import csvsafe
 from portal.lib.access import patient_required
-from records import charts, queries, units
+from records import charts, plain, queries, results_list, units
 
 
 def patient_page(view):
@@ -73,8 +73,9 @@ def visit_detail(request, encounter):
 
 @patient_page
 def visit_print(request, encounter):
-    """The same summary laid out for paper; audited as record.printed (the page opens the print dialog)."""
-    return _visit_page(request, encounter, Event.RECORD_PRINTED, print_mode=True)
+    """The same summary laid out for paper (empty sections left out). Audited as viewed: opening it prints
+    nothing, so no print is claimed; the PDF download (download_views.visit_pdf) is audited as downloaded."""
+    return _visit_page(request, encounter, Event.RECORD_VIEWED, print_mode=True)
 
 
 @patient_page
@@ -107,9 +108,23 @@ def immunizations(request):
 
 @patient_page
 def results(request):
-    data = queries.lab_reports(request.patient_pid, page=_page_number(request))
+    """Newest reports first, collapsed; filters by test name and dates; or the latest value of each test."""
+    form = results_list.ResultsFilter(request.GET or None)
+    if _show(request, "latest"):
+        latest = results_list.latest_values(request.patient_pid)
+        record_view(request, "results", sorted({item.report.id for item in latest})[:40])
+        return render(request, "records/results_latest.html", {"nav": "results", "latest": latest,
+                                                                "glossary": plain.GLOSSARY})
+    if form.active:
+        reports, page = results_list.filtered_reports(request.patient_pid, form, _page_number(request))
+        data = queries.ReportsPage(reports, page)
+    else:
+        data = queries.lab_reports(request.patient_pid, page=_page_number(request))
     record_view(request, "results", [r.id for r in data.reports])
-    return render(request, "records/results.html", {"nav": "results", "data": data})
+    status = 400 if request.GET and form.is_bound and not form.is_valid() else 200
+    return render(request, "records/results.html", {"nav": "results", "data": data, "form": form,
+                                                    "filtered": form.active, "glossary": plain.GLOSSARY},
+                  status=status)
 
 
 @patient_page
@@ -135,7 +150,8 @@ def analyte(request, code):
     if history is None:
         raise Http404("No results for this test.")
     points = [(_local(when), value) for when, value in history.numeric_points]
-    chart = charts.line_chart_svg([(history.name, points)], title=f"{history.name} over time", unit=history.units,
+    name = plain.lab_name(history.name, history.code)
+    chart = charts.line_chart_svg([(name, points)], title=f"{name} over time", unit=plain.unit(history.units),
                                   reference_band=_reference_band(history.results[-1].range))
     record_view(request, "analyte", [history.code])
     return render(request, "records/analyte.html", {"nav": "results", "history": history, "chart": chart})
@@ -186,6 +202,8 @@ def results_download(request):
     record_view(request, "results", [report.id for report in reports][:50], code=Event.RECORD_DOWNLOADED)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lab-results.csv"'
+    # A UTF-8 byte-order mark: without it Excel reads the file as ANSI and garbles accents and the flag arrows.
+    response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(["Test", "Collected", "Reported", "Result", "Code (LOINC)", "Value", "Units",
                      "Reference range", "Flag", "Status", "Comments"])

@@ -23,10 +23,12 @@ def _resume_or_login(request, login_url="accounts:login"):
     return resume_or_login(request, login_url)
 
 
-def _portal_allowed(pid):
-    from records import queries  # records' one rule for OpenEMR's "Allow Patient Portal"
+def _portal_allowed(request, pid):
+    """OpenEMR's gate, read in the same query as the name for the page header (records/banner.py)."""
+    from records.banner import patient_banner
 
-    return queries.portal_allowed(pid)
+    request.patient_banner = patient_banner(pid)
+    return request.patient_banner is not None and request.patient_banner.portal_allowed
 
 
 def patient_required(view):
@@ -38,7 +40,7 @@ def patient_required(view):
         account = _patient_account(request.user)
         if account is None or not account.is_active:
             raise PermissionDenied
-        if settings.PORTAL_REQUIRE_ALLOW_PORTAL and not _portal_allowed(account.pid):
+        if not _portal_allowed(request, account.pid) and settings.PORTAL_REQUIRE_ALLOW_PORTAL:
             return render(request, "records/not_allowed.html", status=403)
         request.patient_pid = account.pid
         return view(request, *args, **kwargs)

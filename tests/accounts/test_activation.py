@@ -224,6 +224,26 @@ def test_enrolment_page_shows_a_qr_code_and_the_key_as_text(client, issued):
     assert b'inputmode="numeric"' in page.content and b'autocomplete="one-time-code"' in page.content
 
 
+def test_enrolment_on_the_phone_itself_offers_an_otpauth_link_with_the_same_key(client, issued):
+    import html
+    import re
+    from base64 import b32encode
+
+    _step1(client, issued)
+    client.post("/accounts/activate/password/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    body = client.get("/accounts/activate/authenticator/").content.decode()
+    link = html.unescape(re.search(r'<a class="button" href="(otpauth://totp/[^"]+)">Open in your authenticator app',
+                                   body).group(1))
+    device = TOTPDevice.objects.get(user=issued.account.user, confirmed=False)
+    assert f"secret={b32encode(device.bin_key).decode().rstrip('=')}" in link
+    assert "digits=6" in link and "issuer=" in link
+
+
+def test_date_of_birth_hint_matches_the_date_field(client, issued):
+    body = client.get("/accounts/activate/").content.decode()
+    assert 'type="date"' in body and "for example, April 12, 1980" in body and "1980-04-12" not in body
+
+
 def test_activation_abandoned_for_too_long_starts_again(clock, client, issued):
     _step1(client, issued)
     clock.shift(31 * 60)

@@ -108,6 +108,19 @@ def test_issue_shows_a_printable_letter_with_the_code(staff_client, openemr):
     assert AuditEvent.objects.get(code="staff.credentials_issued").actor_type == "staff"
 
 
+def test_letter_has_a_print_button_and_the_clinics_phone_and_address(staff_client, openemr, settings):
+    settings.PORTAL_CLINIC_PHONE = "(555) 201-3300"
+    settings.PORTAL_CLINIC_ADDRESS = "12 River Road, Springfield, IL 62701"
+    factories.PatientFactory(pid=23, fname="Gina", lname="Park")
+    body = staff_client.post("/staff/patients/23/issue/").content.decode()
+    assert '<button type="button" class="button" data-print hidden>Print the letter</button>' in body
+    assert "js/records.js" in body  # shows the button and opens the print dialog on a click
+    assert "12 River Road, Springfield, IL 62701<br>Phone: (555) 201-3300" in body
+    assert 'at <a href="tel:(555)201-3300">(555) 201-3300</a>' in body
+    assert "reloading issues new credentials" in body  # said only without JavaScript (<noscript>)
+    assert f'data-replace-url="/staff/patients/23/"' in body
+
+
 def test_issue_refuses_a_patient_not_allowed_on_the_portal(staff_client, openemr):
     factories.PatientFactory(pid=24, allow_patient_portal="NO")
     response = staff_client.post("/staff/patients/24/issue/", follow=True)

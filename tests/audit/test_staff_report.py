@@ -136,3 +136,10 @@ def test_staff_without_a_verified_second_factor_are_sent_to_it(client, staff):
 
 def test_the_report_accepts_only_safe_methods(staff_client):
     assert staff_client.post("/staff/audit/").status_code == 405
+
+
+def test_the_report_shows_labels_in_words_with_the_raw_values_on_demand(staff_client, alice):
+    record(Event.LOGIN_SUCCEEDED, actor=alice, pid=1)
+    body = staff_client.get("/staff/audit/", {"code": "auth.login.succeeded"}).content.decode()
+    assert "Signed in<span class=\"help\"><code>auth.login.succeeded</code></span>" in body
+    assert '<th scope="col">Client</th>' in body and '<th scope="col">Request</th>' not in body

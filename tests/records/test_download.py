@@ -16,7 +16,8 @@ def _rows(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"] == 'attachment; filename="lab-results.csv"'  # no PHI in the name
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # BOM: spreadsheets read accents and arrows
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_download_holds_released_results_with_units_ranges_and_flags_in_words(alice_client, rich):

@@ -67,9 +67,11 @@ def test_empty_record_has_no_analyte_history(carol_client):
                                               ("/vitals/", "Vitals"), ("/profile/", "Profile")])
 def test_navigation_marks_the_current_page(alice_client, rich, url, current):
     body = alice_client.get(url).content.decode()
-    assert '<nav class="main-nav" aria-label="Main">' in body
-    marked = re.findall(r'<a href="[^"]+" aria-current="page">([^<]+)</a>', body)
-    assert marked == [current]
+    assert '<nav class="main-nav nav-wide" aria-label="Main">' in body
+    marked = re.findall(r'<li><a href="[^"]+" aria-current="page">([^<]+)</a></li>', body)
+    assert marked == [current, current]  # the desktop row and the phone menu
+    # The phone menu's closed line names the current section (no JavaScript needed to see where you are).
+    assert f'<span class="visually-hidden">, you are on: </span>{current}</span></summary>' in body
 
 
 @pytest.mark.parametrize("url", ["/", "/visits/", f"/visits/{VISIT}/", "/medications/", "/problems/",
@@ -138,7 +140,7 @@ def test_visit_summary_is_the_complete_take_home_summary(alice_client, rich):
         "Mar 2, 2026, 9:30 AM", "Riverside Family Clinic", "12 River Road", "Springfield, IL 62701",
         "(555) 201-3300", "Maria L. Okafor, Jr., MD", "supervised by Sam Lee, RN", "Blood pressure follow-up",
         "128/82 mmHg", "154.3 lb (70.0 kg)", "Essential (primary) hypertension (ICD10 I10)",
-        "Essential hypertension", "Lisinopril", "1 tablet, By mouth, twice daily", "Flu vaccine, quadrivalent",
+        "Essential hypertension", "Lisinopril", "Take 1 tablet by mouth twice a day", "Flu vaccine, quadrivalent",
         "Comprehensive metabolic panel", "High ↑", "Progress note", "Blood pressure improving",
         "Headaches in the morning", "Walk 30 minutes a day", "Keep sodium under 2 g a day",
         "Low-salt diet handout given", "Apr 15, 2026",
@@ -150,9 +152,13 @@ def test_visit_summary_is_the_complete_take_home_summary(alice_client, rich):
 
 def test_visit_summary_has_a_print_link_that_works_without_javascript(alice_client, rich):
     body = alice_client.get(f"/visits/{VISIT}/").content.decode()
-    assert f'href="/visits/{VISIT}/print/">Print this summary' in body  # a plain link: no JavaScript needed
+    assert f'href="/visits/{VISIT}/print/">Printable version' in body  # a plain link: no JavaScript needed
+    assert f'href="/visits/{VISIT}/summary.pdf">Download as PDF' in body
     printable = alice_client.get(f"/visits/{VISIT}/print/").content.decode()
-    assert "data-autoprint" in printable and "js/records.js" in printable
+    # The Print button is hidden until records.js shows it (it would do nothing without JavaScript).
+    assert "<button type=\"button\" class=\"button\" data-print hidden>Print</button>" in printable
+    assert "js/records.js" in printable and "data-autoprint" not in printable
+    assert "Alice Martín · born Apr 12, 1980 · printed" in printable  # whose summary, on paper too
 
 
 def test_visit_summary_of_an_encounter_without_clinical_data(alice_client, rich):
@@ -358,7 +364,16 @@ def test_appointments_upcoming_and_past(alice_client, rich):
     upcoming, past = page.split("Past", 1)
     assert "Apr 15, 2026" in upcoming and "Maria L. Okafor, Jr., MD" in upcoming
     assert "Riverside Family Clinic" in upcoming
-    assert "Feb 1, 2026" in past and "@ Arrived" in past and "Fasting labs" in past
+    assert "Feb 1, 2026" in past and "Completed" in past and "Fasting labs" in past
+    assert "@ Arrived" not in page and "Booked" not in past  # a patient's words, never "Booked" for the past
+
+
+def test_upcoming_appointments_offer_a_calendar_file_and_the_clinics_phone(alice_client, rich, settings):
+    settings.PORTAL_CLINIC_PHONE = "(555) 201-3300"
+    body = alice_client.get("/appointments/").content.decode()
+    upcoming, past = body.split('id="past-heading"', 1)
+    assert upcoming.count(">Add to calendar<") >= 3 and "Add to calendar" not in past
+    assert 'href="tel:(555)201-3300"' in body and "To book, change or cancel an appointment" in body
 
 
 def test_recurring_appointments_are_expanded_without_their_exceptions(alice_client, rich):

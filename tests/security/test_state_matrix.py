@@ -46,6 +46,7 @@ def _concrete(route, ids):
     route = route.replace("<int:encounter>", str(VISIT)).replace("<int:report_id>", str(ids["report"]))
     route = route.replace("<int:pid>", "1")
     route = re.sub(r"\(\?P<code>[^)]*\)\)?[^/]*", "2345-7", route)
+    route = re.sub(r"\(\?P<key>.*\)", ids["appointment_key"], route).replace("\\.", ".")
     assert "<" not in route and "(" not in route, f"no concrete value for a parameter in {route}"
     return "/" + route
 
@@ -66,7 +67,8 @@ CLASS_BY_NAME = {
 }
 STAFF_ACTIONS = {"staff:issue", "staff:disable", "staff:enable", "staff:unlock", "staff:reset_second_factor",
                  "staff:sign_out_everywhere"}
-PATIENT_OBJECT_PAGES = {"records:visit_detail", "records:visit_print", "records:result_detail", "records:analyte"}
+PATIENT_OBJECT_PAGES = {"records:visit_detail", "records:visit_print", "records:result_detail", "records:analyte",
+                        "records:visit_pdf", "records:appointment_ics"}
 
 
 def url_class(name):
@@ -185,6 +187,9 @@ def world(alice, rich, bob, staff, make_patient_account, openemr):
     issued = services.reset_second_factor(carol, actor=staff)
     f.PatientFactory(pid=4, fname="Dave", lname="Letter", DOB=datetime.date(1970, 1, 2))
     letter = services.issue_credentials(4, actor=staff)
+    (eid,), = openemr.execute("SELECT pc_eid FROM openemr_postcalendar_events WHERE pc_pid = '1' "
+                              "AND pc_eventDate = '2026-04-15'")
+    rich = {**rich, "appointment_key": f"{eid}-2026-04-15"}
     return World(alice=alice, bob=bob, carol=carol, reset_code=issued.code,
                  dave_username=letter.username, dave_code=letter.code, staff=staff, ids=rich)
 

@@ -137,6 +137,11 @@ def _database(url_var, ssl_prefix):
                 config["OPTIONS"]["ssl_mode"] = "VERIFY_IDENTITY"
     elif ssl:
         raise ImproperlyConfigured(f"{ssl_prefix}_SSL_* is set but {url_var} is not a MySQL/MariaDB URL.")
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # The demo's SQLite: writers from several processes (runserver's threads, commands) queue for the write
+        # lock instead of failing. IMMEDIATE takes it at BEGIN, so a reader never has to upgrade its lock mid-way
+        # (the upgrade fails at once with "database is locked", whatever the timeout).
+        config.setdefault("OPTIONS", {}).update({"timeout": 30, "transaction_mode": "IMMEDIATE"})
     # Reuse connections, but check them before use so the portal recovers by itself after an outage.
     config["CONN_MAX_AGE"] = env.int("PORTAL_DB_CONN_MAX_AGE", default=60)
     config["CONN_HEALTH_CHECKS"] = True

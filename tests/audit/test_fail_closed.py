@@ -67,3 +67,16 @@ def test_a_page_is_not_sent_when_no_event_id_can_be_had(alice_client):
         conn.close()
     assert AuditEvent.objects.count() == 0
     assert alice_client.get("/").status_code == 200
+
+
+def test_staff_patient_page_is_not_sent_when_its_audit_event_fails(staff_client, alice, audit_refused):
+    response = staff_client.get("/staff/patients/1/")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Alice" not in page and "Martín" not in page and "MRN" not in page
+
+
+def test_staff_account_list_is_not_sent_when_its_audit_event_fails(staff_client, alice, audit_refused):
+    response = staff_client.get("/staff/accounts/")
+    assert response.status_code == 503
+    assert "alice" not in response.content.decode()

@@ -45,7 +45,7 @@ def test_letter_prints_from_a_button_and_a_reload_does_not_issue_new_credentials
     page.get_by_role("button", name=re.compile("Issue")).first.click()
     assert "Your patient portal account" in page.content()
     assert page.get_by_role("button", name="Print the letter").is_visible()
-    assert page.url.endswith("/staff/patients/23/")  # the POST's history entry was replaced
+    page.wait_for_url("**/staff/patients/23/")  # the POST's history entry was replaced (by a deferred script)
     assert axe_violations(page) == []
     _shot(page, "desktop-staff-letter")
     issued = AuditEvent.objects.filter(code="staff.credentials_issued").count()

@@ -16,7 +16,10 @@ fetched in bulk (`__in` lists or subqueries), list_options titles for a page in 
 one query (see _Names). Long lists are paginated in SQL; "recent" lists are bounded by indexed columns first.
 """
 
+import contextvars
 import datetime
+import functools
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -25,6 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractYear
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from records.display import clean, provider_name, result_flag
@@ -53,70 +57,96 @@ from records.models import (
     ProcedureOrderCode,
     ProcedureReport,
     ProcedureResult,
+    ProcedureType,
     Users,
 )
 from records.recurrence import expand_occurrences, strip_hometext
 from records import units
+from records.openemr import meaning
+from records.openemr.meaning import NOT_RESULTS, RESOLVED_OUTCOME, ZERO_DATE_BOUND, ZERO_DATETIME_BOUND  # noqa: F401
 from records.units import vitals_display
 
 PAGE_SIZE = 20
-# Anything before year 1000 is OpenEMR's zero date ('0000-00-00'), which `IS NULL` does not match on a
-# nullable column (schema doc §2.2). Aware, so that Django does not warn about naive datetimes.
-ZERO_DATETIME_BOUND = datetime.datetime(1000, 1, 2, tzinfo=datetime.timezone.utc)
-ZERO_DATE_BOUND = datetime.date(1000, 1, 2)
-RESOLVED_OUTCOME = 1  # list "outcome": 1 = Resolved
 SEVERE_ALLERGY = ("fatal", "life_threatening_severity", "severe")  # OpenEMR's "critical" (stats.php)
 SEVERITY_ORDER = {"fatal": 0, "life_threatening_severity": 1, "severe": 2, "moderate_to_severe": 3,
                   "moderate": 4, "mild_to_moderate": 5, "mild": 6}
-NOT_RESULTS = ("DNR", "TNP")  # "did not report" / "test not performed" (ProcedureService, CCDA builder)
-NORMAL_SENSITIVITY = ("", "normal")
 RECENT_ORDERS = 20  # the summary's "recent results" look at this many latest orders, never the whole set
 PAST_APPOINTMENT_DAYS = 365
+UPCOMING_APPOINTMENTS = 10  # OpenEMR's portal home shows the next 10 (fetchNextXAppts), whatever their distance
+UPCOMING_HORIZON_DAYS = 5 * 366  # how far a recurring series is expanded to find its next occurrences
 
 
-# --- Shared meaning --------------------------------------------------------------------------------------
+# --- Shared meaning (the rules themselves are in records.openemr.meaning) --------------------------------
 
 def _no_date(field_name, bound):
     """NULL or OpenEMR's zero date."""
-    return Q(**{f"{field_name}__isnull": True}) | Q(**{f"{field_name}__lt": bound})
+    return meaning.no_date(field_name, bound)
 
 
 def _active_issue_q():
-    """Active issue: no end date (NULL/zero) or a future one, and not resolved (demographics.php)."""
-    return (_no_date("enddate", ZERO_DATETIME_BOUND) | Q(enddate__gt=timezone.now())) & ~Q(outcome=RESOLVED_OUTCOME)
+    return meaning.active_issue(timezone.now())
 
 
 def _ended_issue_q():
-    return Q(outcome=RESOLVED_OUTCOME) | Q(enddate__gte=ZERO_DATETIME_BOUND, enddate__lte=timezone.now())
+    return meaning.ended_issue(timezone.now())
+
+
+# One page = one read of the patient's sensitive encounter numbers (a handful at most), excluded as a literal
+# list. A subquery here made MariaDB scan every visit of the clinic ("full scan on NULL key") for each item
+# whose encounter is NULL, as most immunizations are (issue 10, item 1).
+_page_memo = contextvars.ContextVar("records_page_memo", default=None)
+
+
+def _page(function):
+    """Public page functions: the reads shared by their parts (sensitive encounters) run once per call."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        token = _page_memo.set({})
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _page_memo.reset(token)
+
+    return wrapper
+
+
+def _hidden_encounters(pid):
+    """This patient's sensitive encounter numbers (one indexed query per page), or () when the clinic shows
+    them (PORTAL_SHOW_SENSITIVE_ENCOUNTERS)."""
+    if settings.PORTAL_SHOW_SENSITIVE_ENCOUNTERS:
+        return ()
+    memo = _page_memo.get()
+    if memo is not None and ("hidden", pid) in memo:
+        return memo[("hidden", pid)]
+    hidden = tuple(sorted(
+        FormEncounter.objects.filter(pid=pid, encounter__isnull=False).filter(meaning.sensitive_encounter())
+        .values_list("encounter", flat=True).distinct()))
+    if memo is not None:
+        memo[("hidden", pid)] = hidden
+    return hidden
 
 
 def _sensitive_encounters(pid):
-    """Encounter numbers of this patient whose sensitivity is not normal/empty (a subquery)."""
-    return (
-        FormEncounter.objects.filter(pid=pid, encounter__isnull=False)
-        .exclude(Q(sensitivity__isnull=True) | Q(sensitivity__in=NORMAL_SENSITIVITY))
-        .values("encounter")
-    )
+    """Encounter numbers of this patient whose sensitivity is not normal/empty (a literal tuple)."""
+    return _hidden_encounters(pid)
 
 
 def _visible(queryset, pid, encounter_field):
     """Drop rows linked to a sensitive encounter of this patient (unless the clinic shows them)."""
-    if settings.PORTAL_SHOW_SENSITIVE_ENCOUNTERS:
+    hidden = _hidden_encounters(pid)
+    if not hidden:
         return queryset
-    return queryset.exclude(**{f"{encounter_field}__in": _sensitive_encounters(pid)})
+    return queryset.exclude(**{f"{encounter_field}__in": hidden})
 
 
 def _released_q():
-    """The clinic's lab release policy (settings.PORTAL_LAB_RELEASE) as a filter on procedure_report."""
-    policy = settings.PORTAL_LAB_RELEASE
-    if policy == "immediate":
-        return Q()
-    if policy == "reviewed":
-        return Q(review_status="reviewed")
-    if policy == "delay":
-        cutoff = timezone.now() - datetime.timedelta(hours=settings.PORTAL_LAB_RELEASE_DELAY_HOURS)
-        return Q(date_report__gte=ZERO_DATETIME_BOUND, date_report__lte=cutoff)
-    raise ImproperlyConfigured("PORTAL_LAB_RELEASE must be immediate, reviewed or delay.")
+    """The clinic's lab release policy (settings.PORTAL_LAB_RELEASE) and no voided report, on procedure_report."""
+    try:
+        return meaning.released_report(settings.PORTAL_LAB_RELEASE, timezone.now(),
+                                       settings.PORTAL_LAB_RELEASE_DELAY_HOURS)
+    except ValueError:
+        raise ImproperlyConfigured("PORTAL_LAB_RELEASE must be immediate, reviewed or delay.") from None
 
 
 def _patient_orders(pid):
@@ -130,7 +160,7 @@ def _patient_reports(pid):
 
 
 def _real_results():
-    return ProcedureResult.objects.exclude(result__in=NOT_RESULTS)
+    return ProcedureResult.objects.filter(meaning.real_result())
 
 
 def _vitals_forms(pid):
@@ -235,7 +265,7 @@ def _paginate(queryset, page_number, per_page=PAGE_SIZE):
 def portal_allowed(pid):
     """OpenEMR's own rule: only patients whose allow_patient_portal is YES may use the portal (§4)."""
     value = PatientData.objects.filter(pid=pid).values_list("allow_patient_portal", flat=True).first()
-    return clean(value).upper() == "YES"
+    return meaning.allows_portal(value)
 
 
 # --- Issues: problems, allergies, list medications --------------------------------------------------------
@@ -250,6 +280,7 @@ class Problem:
     resolved: bool
     outcome: str = ""
     verification: str = ""
+    refuted: bool = False  # verification 'refuted': listed with the past problems as ruled out (§1.6)
 
 
 @dataclass
@@ -301,34 +332,39 @@ _ISSUE_FIELDS = ("id", "type", "title", "begdate", "enddate", "diagnosis", "outc
 
 
 def _issue_rows(pid, types, *, active=True):
-    """lists rows of these types (one query). Medication rows linked to a prescription are left out."""
+    """lists rows of these types (one query). Medication rows linked to a prescription are left out, entered-
+    in-error rows never appear, and a medication retired by OpenEMR's prescription sync (activity 0) is past.
+
+    Issues are the patient's, not a visit's: a problem first recorded at a sensitive visit stays on the list
+    (the visit's own notes, orders, results, vitals and prescriptions are what sensitivity hides; issue 10,
+    item 11). OpenEMR applies encounter sensitivity to encounters only (§1.2), never to the issue lists."""
+    now = timezone.now()
     linked = ListsMedication.objects.filter(list_id=OuterRef("id"), prescription_id__gt=0)
     instructions = ListsMedication.objects.filter(list_id=OuterRef("id")).order_by("-id").values(
         "drug_dosage_instructions")[:1]
+    if "medication" in types:
+        medication = Q(type="medication") & (meaning.current_list_medication(now) if active
+                                             else meaning.past_list_medication(now))
+        others = Q(type__in=[t for t in types if t != "medication"]) & (
+            meaning.active_issue(now) if active else meaning.ended_issue(now))
+        state = medication | others
+    else:
+        state = Q(type__in=types) & (meaning.active_issue(now) if active else meaning.ended_issue(now))
     queryset = (
         Lists.objects.filter(pid=pid, type__in=types)
-        .filter(_active_issue_q() if active else _ended_issue_q())
+        .filter(state)
+        .exclude(meaning.erroneous_issue())
         .filter(~Exists(linked))
         .annotate(instructions=Subquery(instructions))
         .order_by(F("begdate").desc(nulls_last=True), "-id")
     )
-    return list(_visible_issues(queryset, pid).values(*_ISSUE_FIELDS, "instructions"))
-
-
-def _visible_issues(queryset, pid):
-    """Drop issues addressed only in sensitive encounters (issue_encounter links them to no other visit):
-    a problem first recorded in a confidential visit is as sensitive as the visit."""
-    if settings.PORTAL_SHOW_SENSITIVE_ENCOUNTERS:
-        return queryset
-    links = IssueEncounter.objects.filter(pid=pid, list_id=OuterRef("id"))
-    sensitive = _sensitive_encounters(pid)
-    return queryset.exclude(Exists(links.filter(encounter__in=sensitive)) & ~Exists(links.exclude(
-        encounter__in=sensitive)))
+    return list(queryset.values(*_ISSUE_FIELDS, "instructions"))
 
 
 def _problem(row, names, resolved):
     problem = Problem(row["id"], clean(row["title"]) or "Unnamed problem", row["begdate"], row["enddate"],
-                      clean(row["diagnosis"]), resolved)
+                      clean(row["diagnosis"]), resolved,
+                      refuted=clean(row["verification"]).lower() == meaning.REFUTED)
     if row["outcome"]:
         names.option(problem, "outcome", "outcome", str(row["outcome"]))
     names.option(problem, "verification", "condition-verification", row["verification"])
@@ -360,9 +396,9 @@ def _prescription_rows(pid, *, current=True, encounter=None):
     if encounter is not None:
         queryset = queryset.filter(encounter=encounter, active=1)
     elif current:
-        queryset = queryset.filter(Q(active=1) & (_no_date("end_date", ZERO_DATE_BOUND) | Q(end_date__gte=today)))
+        queryset = queryset.filter(meaning.current_prescription(today))
     else:
-        queryset = queryset.filter(~Q(active=1) | Q(end_date__gte=ZERO_DATE_BOUND, end_date__lt=today))
+        queryset = queryset.filter(meaning.past_prescription(today))
     queryset = _visible(queryset, pid, "encounter").order_by(
         F("start_date").desc(nulls_last=True), F("date_added").desc(nulls_last=True), "-id")
     return list(queryset.values(
@@ -427,10 +463,12 @@ def _vitals(row):
     reading.bmi_status = clean(row["bmi_status"])
     reading.oxygen_saturation = units.percent_display(row["oxygen_saturation"]) or ""
     # Unrounded numbers in the preferred system, for the trend charts.
-    reading.weight_value = units.chart_value(row["weight"], "weight", preferred)
-    reading.bmi_value = units.to_number(row["bmi"])
+    reading.weight_value = units.chart_value(row["weight"], "weight", preferred) if units.plottable(
+        row["weight"]) is not None else None
+    reading.bmi_value = units.to_number(units.plottable(row["bmi"]))
     if reading.blood_pressure:
-        reading.bps_value, reading.bpd_value = units.to_number(row["bps"]), units.to_number(row["bpd"])
+        reading.bps_value = units.to_number(units.plottable(row["bps"]))
+        reading.bpd_value = units.to_number(units.plottable(row["bpd"]))
     return reading
 
 
@@ -488,10 +526,7 @@ def _result(row, names):
                        clean(row["result_code"]), value, clean(row["units"]), clean(row["range"]),
                        result_flag(row["abnormal"]), "", row["date"], clean(row["comments"]),
                        report_id=row["procedure_report_id"])
-    try:
-        result.numeric = float(value)
-    except ValueError:
-        result.numeric = None
+    result.numeric = units.plottable(value)
     names.option(result, "status", "proc_res_status", row["result_status"])
     return result
 
@@ -502,7 +537,8 @@ def _reports_with_results(report_rows, names):
         return []
     order_ids = {row["procedure_order_id"] for row in report_rows}
     orders = {row["procedure_order_id"]: row for row in ProcedureOrder.objects.filter(
-        procedure_order_id__in=sorted(order_ids)).values("procedure_order_id", "date_ordered", "provider_id")}
+        procedure_order_id__in=sorted(order_ids)).values("procedure_order_id", "date_ordered", "provider_id",
+                                                         "lab_id")}
     tests = {}
     for row in ProcedureOrderCode.objects.filter(procedure_order_id__in=sorted(order_ids)).values(
             "procedure_order_id", "procedure_order_seq", "procedure_name", "procedure_code"):
@@ -513,6 +549,9 @@ def _reports_with_results(report_rows, names):
     for row in _real_results().filter(procedure_report_id__in=report_ids).order_by(
             "procedure_report_id", "procedure_result_id").values(*_RESULT_FIELDS):
         by_report[row["procedure_report_id"]].append(_result(row, names))
+    lab_of_report = {row["procedure_report_id"]: orders.get(row["procedure_order_id"], {}).get("lab_id")
+                     for row in report_rows}
+    _catalogue_ranges(by_report, lab_of_report, names)
     reports = []
     for row in report_rows:
         order = orders.get(row["procedure_order_id"], {})
@@ -525,6 +564,28 @@ def _reports_with_results(report_rows, names):
         names.provider(report, "ordered_by", order.get("provider_id"))
         reports.append(report)
     return reports
+
+
+def _catalogue_ranges(by_report, lab_of_report, names):
+    """Where the lab sent no range (or units), the catalogue's (procedure_type, type 'res', same lab and
+    code) stand in, as OpenEMR's portal shows them (§1.12); one query, only when a result lacks one."""
+    missing = [(result, lab_of_report.get(report_id)) for report_id, results in by_report.items()
+               for result in results if result.code and (not result.range or not result.units)]
+    if not missing:
+        return
+    catalogue = {}
+    for row in ProcedureType.objects.filter(procedure_type="res", activity=1, procedure_code__in=sorted(
+            {result.code for result, _lab in missing})).order_by("procedure_type_id").values(
+            "lab_id", "procedure_code", "units", "range"):
+        catalogue.setdefault((row["lab_id"], row["procedure_code"]), row)
+    for result, lab_id in missing:
+        entry = catalogue.get((lab_id, result.code))
+        if entry is None:
+            continue
+        if not result.range and clean(entry["range"]):
+            result.range = clean(entry["range"])
+        if not result.units and clean(entry["units"]):
+            names.option(result, "units", "proc_unit", entry["units"])
 
 
 _REPORT_FIELDS = ("procedure_report_id", "procedure_order_id", "procedure_order_seq", "date_collected",
@@ -566,8 +627,8 @@ def _recent_results(pid, names, limit=10):
 class Appointment:
     key: str
     date: datetime.date
-    start_time: object
-    end_time: object
+    start_time: object  # datetime.time or None
+    end_time: object  # datetime.time or None (the wall-clock end; see ends_next_day)
     all_day: bool
     title: str
     category: str
@@ -576,22 +637,56 @@ class Appointment:
     recurring: bool
     status: str = ""
     provider: str = ""
+    ends_next_day: bool = False  # pc_endTime of 24:00 or later (§2.5)
+    kept_open: bool = True  # not cancelled and not a no-show (§1.14 apptstat)
 
 
-def _appointment_rows(pid, window_start, window_end):
-    """This patient's events that can fall in the window. pc_pid has NO index and is varchar: compare it as
-    a string and bound the query by the indexed pc_eventDate (schema doc §1.14, §7)."""
-    single = Q(pc_recurrtype=0, pc_event_date__gte=window_start, pc_event_date__lte=window_end)
-    # A series is found by its start date, so it needs a lower bound too: without one the range on
-    # pc_eventDate covers the clinic's whole calendar history. Series that started more than
-    # PORTAL_RECURRING_LOOKBACK_DAYS before the window are not shown (documented in deploy/README.md).
-    series_start = window_start - datetime.timedelta(days=settings.PORTAL_RECURRING_LOOKBACK_DAYS)
-    series = Q(pc_recurrtype__gt=0, pc_event_date__gte=series_start, pc_event_date__lte=window_end) & (
-        _no_date("pc_end_date", ZERO_DATE_BOUND) | Q(pc_end_date__gte=window_start))
+_calendar_index = {"checked": None, "value": False}
+CALENDAR_INDEX_RECHECK_SECONDS = 600
+
+
+def calendar_pid_index():
+    """Whether openemr_postcalendar_events has an index leading with pc_pid (OpenEMR ships none, §1.14, §7):
+    PORTAL_CALENDAR_PID_INDEX yes/no, or auto = look in information_schema, re-checked every 10 minutes."""
+    setting = settings.PORTAL_CALENDAR_PID_INDEX
+    if setting in ("yes", "no"):
+        return setting == "yes"
+    now = time.monotonic()
+    if _calendar_index["checked"] is not None and now - _calendar_index["checked"] < CALENDAR_INDEX_RECHECK_SECONDS:
+        return _calendar_index["value"]
+    connection = connections[CalendarEvent.objects.db]
+    value = True  # SQLite (the demo): a few hundred patients, nothing to bound
+    if connection.vendor == "mysql":
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND "
+                    "TABLE_NAME = 'openemr_postcalendar_events' AND COLUMN_NAME = 'pc_pid' AND SEQ_IN_INDEX = 1 "
+                    "LIMIT 1")
+                value = cursor.fetchone() is not None
+        except DatabaseError:
+            value = False
+    _calendar_index.update(checked=now, value=value)
+    return value
+
+
+def _appointment_rows(pid, since):
+    """This patient's shown events that can have an occurrence on or after `since` (one query).
+
+    pc_pid is varchar: compared as a string (§1.14). With an index on pc_pid the read is the patient's own
+    calendar rows, so a series is found whenever it started. Without one (OpenEMR's default) the read is a
+    range on the indexed pc_eventDate: from `since` for single events (no upper bound, so an appointment a
+    year away is found) and from PORTAL_RECURRING_LOOKBACK_DAYS earlier for series: the one place where the
+    rows read grow with the clinic, by the date window only (§7; portal_check's W020 gives the CREATE INDEX).
+    """
+    single = Q(pc_recurrtype=0, pc_event_date__gte=since)
+    series = Q(pc_recurrtype__gt=0) & (_no_date("pc_end_date", ZERO_DATE_BOUND) | Q(pc_end_date__gte=since))
+    if not calendar_pid_index():
+        series &= Q(pc_event_date__gte=since - datetime.timedelta(days=settings.PORTAL_RECURRING_LOOKBACK_DAYS))
     category = CalendarCategory.objects.filter(pc_catid=OuterRef("pc_catid")).values("pc_catname")[:1]
     facility = Facility.objects.filter(id=OuterRef("pc_facility")).values("name")[:1]
     return list(
-        CalendarEvent.objects.filter(pc_pid=str(pid)).filter(single | series)
+        CalendarEvent.objects.filter(pc_pid=str(pid)).filter(single | series).filter(meaning.shown_calendar_event())
         .annotate(category_name=Subquery(category), facility_name=Subquery(facility))
         .values("pc_eid", "pc_aid", "pc_title", "pc_hometext", "pc_event_date", "pc_end_date", "pc_recurrtype",
                 "pc_recurrspec", "pc_start_time", "pc_end_time", "pc_alldayevent", "pc_apptstatus",
@@ -599,27 +694,71 @@ def _appointment_rows(pid, window_start, window_end):
     )
 
 
+def _occurrence_dates(row, window_start, window_end, limit):
+    if row["pc_recurrtype"]:
+        return expand_occurrences(row["pc_event_date"], row["pc_end_date"], row["pc_recurrtype"],
+                                  row["pc_recurrspec"] or "", window_start, window_end, limit=limit)
+    return [row["pc_event_date"]] if window_start <= row["pc_event_date"] <= window_end else []
+
+
+def _appointment(row, day, names):
+    start, end = row["pc_start_time"], row["pc_end_time"]
+    appointment = Appointment(
+        f"{row['pc_eid']}-{day.isoformat()}", day, start.time if start else None, end.time if end else None,
+        meaning.appointment_all_day(row["pc_alldayevent"], start, end), clean(row["pc_title"]),
+        clean(row["category_name"]), clean(row["facility_name"]), clean(strip_hometext(row["pc_hometext"] or "")),
+        bool(row["pc_recurrtype"]), ends_next_day=bool(end and end.next_day),
+        kept_open=meaning.appointment_kept_open(row["pc_apptstatus"]))
+    names.option(appointment, "status", "apptstat", "" if clean(row["pc_apptstatus"]) == "-" else
+                 row["pc_apptstatus"])
+    names.provider(appointment, "provider", row["pc_aid"])
+    return appointment
+
+
+def _sort_key(appointment):
+    return (appointment.date, appointment.start_time or datetime.time.min, appointment.key)
+
+
+def _appointment_lists(pid, names, *, past_days=0, upcoming=UPCOMING_APPOINTMENTS, include_cancelled=False):
+    """(upcoming, past): the next `upcoming` occurrences from today whatever their distance (series expanded,
+    exceptions removed; cancelled and no-show ones only if include_cancelled), and the last `past_days` days'
+    occurrences, most recent first. One calendar query."""
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=past_days)
+    horizon = today + datetime.timedelta(days=UPCOMING_HORIZON_DAYS)
+    future, past = [], []
+    for row in _appointment_rows(pid, since):
+        for day in _occurrence_dates(row, today, horizon, upcoming):
+            future.append((row, day))
+        if past_days:
+            for day in _occurrence_dates(row, since, today - datetime.timedelta(days=1), past_days + 1):
+                past.append((row, day))
+    if not include_cancelled:
+        future = [(row, day) for row, day in future if meaning.appointment_kept_open(row["pc_apptstatus"])]
+    future.sort(key=_row_order)
+    past.sort(key=_row_order, reverse=True)
+    return ([_appointment(row, day, names) for row, day in future[:upcoming]],
+            [_appointment(row, day, names) for row, day in past[:PAGE_SIZE]])
+
+
+def _row_order(item):
+    row, day = item
+    start = row["pc_start_time"]
+    return (day, start.time if start else datetime.time.min, row["pc_eid"])
+
+
+def _upcoming(pid, names, count):
+    """The next `count` booked appointments (not cancelled, not a no-show, not hidden), soonest first."""
+    return _appointment_lists(pid, names, upcoming=count)[0]
+
+
 def _appointments(pid, window_start, window_end, names):
     """Occurrences (recurring series expanded, exceptions removed) within the window, soonest first."""
     occurrences = []
-    for row in _appointment_rows(pid, window_start, window_end):
-        if row["pc_recurrtype"]:
-            dates = expand_occurrences(row["pc_event_date"], row["pc_end_date"], row["pc_recurrtype"],
-                                       row["pc_recurrspec"] or "", window_start, window_end,
-                                       limit=(window_end - window_start).days + 1)  # a daily series fits
-        else:
-            dates = [row["pc_event_date"]] if window_start <= row["pc_event_date"] <= window_end else []
-        for day in dates:
-            appointment = Appointment(
-                f"{row['pc_eid']}-{day.isoformat()}", day, row["pc_start_time"], row["pc_end_time"],
-                bool(row["pc_alldayevent"]), clean(row["pc_title"]), clean(row["category_name"]),
-                clean(row["facility_name"]), clean(strip_hometext(row["pc_hometext"] or "")),
-                bool(row["pc_recurrtype"]))
-            names.option(appointment, "status", "apptstat", "" if clean(row["pc_apptstatus"]) == "-" else
-                         row["pc_apptstatus"])
-            names.provider(appointment, "provider", row["pc_aid"])
-            occurrences.append(appointment)
-    occurrences.sort(key=lambda a: (a.date, a.start_time or datetime.time.min, a.key))
+    for row in _appointment_rows(pid, window_start):
+        for day in _occurrence_dates(row, window_start, window_end, (window_end - window_start).days + 1):
+            occurrences.append(_appointment(row, day, names))
+    occurrences.sort(key=_sort_key)
     return occurrences
 
 
@@ -643,19 +782,17 @@ def _add_months(day, months):
 class AppointmentsPage:
     upcoming: list
     past: list
-    months_ahead: int
+    months_ahead: int  # kept for compatibility; the upcoming list is no longer bounded by months
 
 
+@_page
 def appointments(pid):
-    """Upcoming appointments for the next PORTAL_APPOINTMENT_MONTHS months and the past year's, in 3 queries."""
+    """The next UPCOMING_APPOINTMENTS appointments whatever their distance (cancelled ones shown with their
+    status) and the past year's, most recent first: calendar, list_options and users, 3 queries."""
     names = _Names()
-    today, window_end = _upcoming_window()
-    items = _appointments(pid, today - datetime.timedelta(days=PAST_APPOINTMENT_DAYS), window_end, names)
+    upcoming, past = _appointment_lists(pid, names, past_days=PAST_APPOINTMENT_DAYS, include_cancelled=True)
     names.resolve()
-    past = [a for a in items if a.date < today]
-    past.reverse()
-    return AppointmentsPage([a for a in items if a.date >= today], past[:PAGE_SIZE],
-                            settings.PORTAL_APPOINTMENT_MONTHS)
+    return AppointmentsPage(upcoming, past, settings.PORTAL_APPOINTMENT_MONTHS)
 
 
 # --- Visits ----------------------------------------------------------------------------------------------
@@ -692,6 +829,7 @@ class VisitsPage:
     year: object
 
 
+@_page
 def visit_list(pid, year=None, page=1):
     """Visits newest first, 20 a page, optionally one year: 4 queries (years, count, page, providers)."""
     names = _Names()
@@ -820,7 +958,7 @@ _IMMUNIZATION_FIELDS = ("id", "administered_date", "immunization_id", "cvx_code"
 
 
 def _immunization_rows(pid, encounter=None):
-    queryset = Immunizations.objects.filter(patient_id=pid, added_erroneously=0)
+    queryset = Immunizations.objects.filter(patient_id=pid).filter(meaning.shown_immunization())
     if encounter is not None:
         queryset = queryset.filter(encounter_id=encounter)
     queryset = _visible(queryset, pid, "encounter_id")
@@ -913,6 +1051,7 @@ def _visit_forms(pid, encounter, summary, names):
             (summary.goals if item.goal else summary.care_plan).append(item)
 
 
+@_page
 def visit_summary(pid, encounter):
     """The take-home summary of one visit (encounter NUMBER looked up within this patient), or None."""
     row = _visits_queryset(pid).filter(encounter=encounter).order_by("id").values(*_VISIT_FIELDS).first()
@@ -934,8 +1073,7 @@ def visit_summary(pid, encounter):
                            for r in _prescription_rows(pid, encounter=encounter)]
     summary.immunizations = _immunizations(_immunization_rows(pid, encounter=encounter), names)
     summary.orders = _visit_orders(pid, encounter, names)
-    today, window_end = _upcoming_window()
-    summary.next_appointments = _appointments(pid, today, window_end, names)[:3]
+    summary.next_appointments = _upcoming(pid, names, 3)
     names.resolve()
     return summary
 
@@ -953,6 +1091,7 @@ class HealthSummary:
     visits: list
 
 
+@_page
 def health_summary(pid):
     """The home page: active problems, current medications, allergies (severe first), latest vitals,
     recent results, upcoming appointments and recent visits, in a fixed number of queries."""
@@ -966,8 +1105,7 @@ def health_summary(pid):
     medications += [_list_medication(row, "Current") for row in issues["medication"]]
     latest = _vitals_queryset(pid).values(*_VITALS_FIELDS).first()
     results = _recent_results(pid, names)
-    today, window_end = _upcoming_window()
-    upcoming = _appointments(pid, today, window_end, names)[:5]
+    upcoming = _upcoming(pid, names, 5)
     visits = [_visit(row, names) for row in _visits_queryset(pid).values(*_VISIT_FIELDS)[:5]]
     names.resolve()
     allergies.sort(key=_allergy_sort_key)
@@ -981,6 +1119,7 @@ class MedicationsPage:
     past: bool
 
 
+@_page
 def medications(pid, past=False):
     """Current medications (prescriptions active = 1 and not ended, plus unlinked list entries), or past ones."""
     names = _Names()
@@ -998,6 +1137,7 @@ class ProblemsPage:
     resolved: bool
 
 
+@_page
 def problems(pid, resolved=False):
     names = _Names()
     items = [_problem(row, names, resolved) for row in _issue_rows(pid, ("medical_problem",), active=not resolved)]
@@ -1005,6 +1145,7 @@ def problems(pid, resolved=False):
     return ProblemsPage(items, resolved)
 
 
+@_page
 def allergies(pid):
     """Active allergies, severe ones first."""
     names = _Names()
@@ -1014,6 +1155,7 @@ def allergies(pid):
     return items
 
 
+@_page
 def immunizations(pid):
     names = _Names()
     items = _immunizations(_immunization_rows(pid), names)
@@ -1031,6 +1173,7 @@ class VitalsPage:
 VITALS_TREND_READINGS = 60
 
 
+@_page
 def vitals(pid, page=1):
     """Vitals history (20 a page) and the latest VITALS_TREND_READINGS readings for the trend charts."""
     queryset = _vitals_queryset(pid).values(*_VITALS_FIELDS)
@@ -1046,6 +1189,7 @@ class ReportsPage:
     page: PageInfo
 
 
+@_page
 def lab_reports(pid, page=1):
     """Released lab reports, newest first, 20 a page, each with its results."""
     names = _Names()
@@ -1057,6 +1201,7 @@ def lab_reports(pid, page=1):
     return ReportsPage(reports, info)
 
 
+@_page
 def lab_results_export(pid):
     """Every released report with its results, newest first, for the CSV download: 5 queries at most."""
     names = _Names()
@@ -1068,6 +1213,7 @@ def lab_results_export(pid):
     return reports
 
 
+@_page
 def lab_report(pid, report_id):
     """One released report of this patient, or None (another patient's id reads as not found)."""
     row = _patient_reports(pid).filter(procedure_report_id=report_id).values(*_REPORT_FIELDS).first()
@@ -1094,6 +1240,7 @@ class AnalyteHistory:
 ANALYTE_HISTORY_LIMIT = 100
 
 
+@_page
 def analyte_history(pid, code):
     """The latest ANALYTE_HISTORY_LIMIT released results of one analyte (LOINC code), oldest first, or None."""
     reports = _patient_reports(pid)
@@ -1145,6 +1292,7 @@ class CareTeamMember:
     name: str = ""
 
 
+@_page
 def profile(pid):
     """Demographics, primary provider and care team (patient_data + one users query + one list_options)."""
     row = PatientData.objects.filter(pid=pid).values(

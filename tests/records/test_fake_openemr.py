@@ -270,7 +270,7 @@ def test_create_schema_never_drops_a_database_that_holds_patients(fake):
 
 
 def test_php_serialize_counts_utf8_bytes_like_php():
-    from records.fakedata.php import php_serialize
+    from devtools.fakedata.php import php_serialize
 
     assert php_serialize({"exdate": "", "n": 2, "x": None}) == 'a:3:{s:6:"exdate";s:0:"";s:1:"n";i:2;s:1:"x";N;}'
     assert php_serialize("Martín") == 's:7:"Martín";'

@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import floor, load, report, sqlcount
-from bench.stack import OPENEMR_DB, READER_PASSWORD, READER_USER, REPO, Stack, log
-from bench.web import SignInError, discover_ids, sign_in
+from devtools.bench import floor, load, report, sqlcount
+from devtools.bench.stack import OPENEMR_DB, READER_PASSWORD, READER_USER, REPO, Stack, log
+from devtools.bench.web import SignInError, discover_ids, sign_in
 
 # (name, path template). Templates with {encounter}/{report}/{analyte} need an id of that patient.
 PAGES = [
@@ -176,7 +176,8 @@ def run_generator(stack, args):
     """fake_openemr into the throwaway server; returns seconds taken."""
     start = time.monotonic()
     stack.manage("fake_openemr", "--patients", str(args.patients), "--seed", str(args.seed), "--create-schema",
-                 "--database-url", stack.server.url(OPENEMR_DB), stream=True, timeout=3 * 3600)
+                 "--database-url", stack.server.url(OPENEMR_DB), stream=True, timeout=3 * 3600,
+                 devtools=True)
     return time.monotonic() - start
 
 
@@ -394,7 +395,7 @@ def main(argv):
                        "finished": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())})
         text = report.render(result)
         Path(args.output).write_text(text)
-        # The raw numbers beside it, to re-render or compare runs: .venv/bin/python -m bench.report FILE.json
+        # The raw numbers beside it, to re-render or compare runs: .venv/bin/python -m devtools.bench.report FILE.json
         Path(args.output).with_suffix(".json").write_text(json.dumps(result, indent=1, default=str) + "\n")
         print(report.console_table(result))
         log(f"wrote {args.output}")

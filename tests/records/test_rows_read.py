@@ -1,0 +1,144 @@
+"""The second half of "a page costs what the patient's record costs" (issue 10, item 3): the rows MariaDB reads
+for one patient's pages do not grow with the rest of the clinic.
+
+Query counts are fixed per page (test_audit_and_queries.py); here the session's Handler_read% counters (index
+lookups, index and table scans, row by row) are read around each page for the same patient, first with a small
+population of *other* patients (visits, sensitive visits, calendar rows, items without a visit), then with ten
+times as many, and must be equal. With the pc_pid index every page is bounded by the patient; without it only
+the calendar read may grow, and only by rows inside its date window.
+"""
+
+import datetime
+
+import pytest
+from django.db import connections
+
+from tests.records.conftest import VISIT
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_today")]
+
+PAGES = ["/", "/visits/", "/visits/?year=2026", f"/visits/{VISIT}/", "/medications/", "/medications/?show=past",
+         "/problems/", "/problems/?show=resolved", "/allergies/", "/immunizations/", "/results/",
+         "/results/analyte/2345-7/", "/vitals/", "/appointments/", "/profile/", "/results/download.csv"]
+CALENDAR_PAGES = ["/", f"/visits/{VISIT}/", "/appointments/"]
+TABLES = ("patient_data", "form_encounter", "forms", "form_vitals", "lists", "lists_medication", "prescriptions",
+          "immunizations", "procedure_order", "procedure_order_code", "procedure_report", "procedure_result",
+          "billing", "issue_encounter", "openemr_postcalendar_events")
+
+
+def populate(writer, first_pid, count, *, calendar="all"):
+    """`count` other patients (pids first_pid...), each with 3 visits (every fifth patient's first one
+    sensitive), vitals, problems, allergies, list medications, prescriptions and immunizations without a visit
+    (encounter NULL), a lab order with results, billing and calendar rows. calendar="all": a past and a future
+    appointment and a weekly series started two years ago; "old": only events from 2015, outside every window."""
+    pids = list(range(first_pid, first_pid + count))
+    first_vitals = writer.execute("SELECT COALESCE(MAX(id), 0) FROM form_vitals")[0][0] + 1
+    first_order = writer.execute("SELECT COALESCE(MAX(procedure_order_id), 0) FROM procedure_order")[0][0] + 1
+    first_report = writer.execute("SELECT COALESCE(MAX(procedure_report_id), 0) FROM procedure_report")[0][0] + 1
+    base = datetime.datetime(2025, 1, 6, 9, 0)
+    visits = [(pid, 2_000_000 + pid * 10 + i, base + datetime.timedelta(days=30 * i + pid % 20))
+              for pid in pids for i in range(3)]
+    writer.insert_many("patient_data", [
+        {"pid": pid, "id": pid, "pubpid": f"O{pid}", "fname": "Other", "lname": f"Patient{pid}",
+         "allow_patient_portal": "YES", "DOB": datetime.date(1970, 1, 1)} for pid in pids])
+    writer.insert_many("form_encounter", [
+        {"encounter": enc, "pid": pid, "date": when, "reason": "Visit", "facility": "Riverside",
+         "facility_id": 100, "provider_id": 1000, "pc_catid": 5,
+         "sensitivity": "high" if (pid % 5 == 0 and enc % 10 == 0) else "normal"} for pid, enc, when in visits])
+    writer.insert_many("form_vitals", [
+        {"id": first_vitals + i, "date": when, "pid": pid, "weight": 150, "bps": "120", "bpd": "80"}
+        for i, (pid, _enc, when) in enumerate(visits)])
+    writer.insert_many("forms", [
+        {"date": when, "encounter": enc, "form_name": name, "form_id": form_id, "pid": pid, "deleted": 0,
+         "formdir": formdir}
+        for i, (pid, enc, when) in enumerate(visits)
+        for name, formdir, form_id in (("New Patient Encounter", "newpatient", 0), ("Vitals", "vitals",
+                                                                                   first_vitals + i))])
+    writer.insert_many("lists", [
+        {"pid": pid, "type": kind, "title": f"{kind} of {pid}", "begdate": base, "outcome": 0, "reaction": "",
+         "verification": "confirmed", "activity": 1} for pid in pids
+        for kind in ("medical_problem", "allergy", "medication")])
+    writer.insert_many("prescriptions", [
+        {"patient_id": pid, "drug": "Lisinopril", "encounter": None, "active": 1, "start_date": base.date(),
+         "txDate": "0000-00-00", "usage_category_title": "", "request_intent_title": "", "unit": 1, "form": 2,
+         "route": "1", "interval": 1, "provider_id": 1000} for pid in pids for _ in range(2)])
+    writer.insert_many("immunizations", [
+        {"patient_id": pid, "cvx_code": "141", "administered_date": base, "encounter_id": None,
+         "added_erroneously": 0, "update_date": "0000-00-00 00:00:00"} for pid in pids for _ in range(3)])
+    writer.insert_many("billing", [
+        {"pid": pid, "encounter": enc, "code_type": "ICD10", "code": "I10", "code_text": "Hypertension",
+         "activity": 1, "date": when} for pid, enc, when in visits])
+    writer.insert_many("procedure_order", [
+        {"procedure_order_id": first_order + i, "patient_id": pid, "encounter_id": enc, "date_ordered": when,
+         "activity": 1, "provider_id": 1000} for i, (pid, enc, when) in enumerate(visits)])
+    writer.insert_many("procedure_order_code", [
+        {"procedure_order_id": first_order + i, "procedure_order_seq": 1, "procedure_name": "Panel"}
+        for i in range(len(visits))])
+    writer.insert_many("procedure_report", [
+        {"procedure_report_id": first_report + i, "procedure_order_id": first_order + i, "procedure_order_seq": 1,
+         "date_collected": when, "date_report": when, "report_status": "final", "review_status": "reviewed"}
+        for i, (_pid, _enc, when) in enumerate(visits)])
+    writer.insert_many("procedure_result", [
+        {"procedure_report_id": first_report + i, "result_code": "2345-7", "result_text": "Glucose",
+         "result": "90", "units": "mg/dL", "range": "70-99", "abnormal": "", "date": when}
+        for i, (_pid, _enc, when) in enumerate(visits)])
+    weekly = ('a:6:{s:17:"event_repeat_freq";s:1:"1";s:22:"event_repeat_freq_type";s:1:"1";'
+              's:19:"event_repeat_on_num";s:1:"1";s:19:"event_repeat_on_day";s:1:"0";'
+              's:20:"event_repeat_on_freq";s:1:"0";s:6:"exdate";s:0:"";}')
+    if calendar == "all":
+        events = [(pid, day, 0) for pid in pids for day in (datetime.date(2026, 2, 1) + datetime.timedelta(
+            days=pid % 30), datetime.date(2026, 6, 1) + datetime.timedelta(days=pid % 200))]
+        events += [(pid, datetime.date(2024, 3, 4) + datetime.timedelta(days=pid % 7), 1) for pid in pids]
+    else:
+        events = [(pid, datetime.date(2015, 1, 5) + datetime.timedelta(days=pid % 300), 0) for pid in pids]
+    writer.insert_many("openemr_postcalendar_events", [
+        {"pc_pid": str(pid), "pc_catid": 5, "pc_eventDate": day, "pc_startTime": "09:00:00",
+         "pc_endTime": "09:15:00", "pc_apptstatus": "-", "pc_aid": "1000", "pc_recurrtype": recurring,
+         "pc_recurrspec": weekly, "pc_endDate": None, "pc_title": "Visit", "pc_eventstatus": 1}
+        for pid, day, recurring in events])
+    writer.execute("ANALYZE TABLE " + ", ".join(f"`{t}`" for t in TABLES))
+
+
+def handler_reads():
+    with connections["openemr"].cursor() as cursor:
+        cursor.execute("SHOW SESSION STATUS LIKE 'Handler_read%%'")
+        return {name: int(value) for name, value in cursor.fetchall()}
+
+
+def rows_read(client, url):
+    client.get(url)  # warm: the connection, the calendar-index setting, Django's caches
+    before = handler_reads()
+    response = client.get(url)
+    after = handler_reads()
+    assert response.status_code == 200, url
+    return {name: after[name] - before[name] for name in after if after[name] != before[name]}
+
+
+@pytest.fixture
+def pc_pid_index(openemr, settings):
+    openemr.execute("CREATE INDEX portal_pc_pid ON openemr_postcalendar_events (pc_pid, pc_eventDate)")
+    settings.PORTAL_CALENDAR_PID_INDEX = "yes"
+    yield
+    openemr.execute("DROP INDEX portal_pc_pid ON openemr_postcalendar_events")
+
+
+@pytest.mark.slow
+def test_rows_read_by_every_page_do_not_grow_with_the_rest_of_the_clinic(alice_client, rich, openemr,
+                                                                          pc_pid_index):
+    populate(openemr, 1000, 40)
+    small = {url: rows_read(alice_client, url) for url in PAGES}
+    populate(openemr, 2000, 360)  # ten times as many other patients, visits, calendar rows and NULL items
+    large = {url: rows_read(alice_client, url) for url in PAGES}
+    grew = {url: (small[url], large[url]) for url in PAGES if small[url] != large[url]}
+    assert not grew, grew
+    assert all(sum(small[url].values()) > 0 for url in PAGES)  # the counters do see the page's reads
+
+
+@pytest.mark.slow
+def test_without_the_pc_pid_index_only_rows_in_the_calendar_window_are_read(alice_client, rich, openemr):
+    populate(openemr, 1000, 40, calendar="old")
+    small = {url: rows_read(alice_client, url) for url in PAGES}
+    populate(openemr, 2000, 360, calendar="old")  # ten times as many, calendar rows all before the window
+    large = {url: rows_read(alice_client, url) for url in PAGES}
+    grew = {url: (small[url], large[url]) for url in PAGES if small[url] != large[url]}
+    assert not grew, grew

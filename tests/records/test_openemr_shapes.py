@@ -30,8 +30,8 @@ def row(response, needle):
 # --- Item 1: items without a visit never make the page scan the clinic's visits ------------------------------
 
 def test_items_without_a_visit_are_filtered_by_a_literal_list_of_sensitive_visits(alice_client, rich):
-    f.ImmunizationFactory(patient_id=1, cvx_code="141", encounter_id=None)
-    f.PrescriptionFactory(patient_id=1, drug="Naproxen", encounter=None)
+    f.ImmunizationWithoutVisitFactory(patient_id=1, cvx_code="141")
+    f.PrescriptionWithoutVisitFactory(patient_id=1, drug="Naproxen")
     for url in ("/immunizations/", "/medications/", "/"):
         with CaptureQueriesContext(connections["openemr"]) as captured:
             assert alice_client.get(url).status_code == 200
@@ -56,8 +56,7 @@ def test_the_sensitive_visits_are_read_once_per_page(alice_client, rich):
 # --- Item 5: TIME of 24:00 and later -------------------------------------------------------------------------
 
 def test_an_all_day_event_ending_at_24_00_shows_as_all_day_on_every_page(alice_client, rich):
-    f.AppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2026, 4, 8), pc_startTime="00:00:00",
-                         pc_endTime="24:00:00", pc_alldayevent=0, pc_duration=86400, pc_title="Health fair")
+    f.AllDayAppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2026, 4, 8), pc_alldayevent=0)
     for url in ("/", "/appointments/", f"/visits/{VISIT}/"):
         response = alice_client.get(url)
         assert response.status_code == 200, url
@@ -66,16 +65,15 @@ def test_an_all_day_event_ending_at_24_00_shows_as_all_day_on_every_page(alice_c
 
 
 def test_an_appointment_ending_past_midnight_shows_it_ends_the_next_day(alice_client, rich):
-    f.AppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2026, 4, 9), pc_startTime="23:30:00",
-                         pc_endTime="24:30:00", pc_duration=3600, pc_title="Sleep study")
+    f.PastMidnightAppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2026, 4, 9))
     assert "11:30 PM to 12:30 AM (ends next day)" in row(alice_client.get("/appointments/"), "Apr 9, 2026")
 
 
 # --- Item 6: entered-in-error and refuted issues --------------------------------------------------------------
 
 def test_entered_in_error_and_refuted_issues_are_not_shown_as_active(alice_client, rich):
-    f.ProblemFactory(pid=1, title="Diabetes typed on the wrong chart", verification="entered-in-error")
-    f.ProblemFactory(pid=1, title="Suspected lupus", verification="refuted")
+    f.ErroneousProblemFactory(pid=1)
+    f.RefutedProblemFactory(pid=1)
     f.AllergyFactory(pid=1, title="Shellfish (wrong patient)", verification="entered-in-error")
     f.AllergyFactory(pid=1, title="Codeine (ruled out)", verification="refuted")
     summary = text(alice_client.get("/"))
@@ -99,7 +97,7 @@ def test_a_refuted_problem_is_listed_with_past_problems_marked_ruled_out(alice_c
 # --- Item 7: list medications retired by the prescription sync ----------------------------------------------
 
 def test_a_medication_list_row_with_activity_0_is_not_current(alice_client, rich):
-    f.ListMedicationFactory(pid=1, title="Warfarin 5 mg", activity=0)
+    f.RetiredListMedicationFactory(pid=1)
     f.ListMedicationFactory(pid=1, title="Folic acid 1 mg", activity=None)  # legacy rows without the flag
     current = text(alice_client.get("/medications/"))
     assert "Warfarin" not in current and "Folic acid" in current
@@ -110,14 +108,12 @@ def test_a_medication_list_row_with_activity_0_is_not_current(alice_client, rich
 # --- Item 8: cancelled, no-show and hidden appointments -----------------------------------------------------
 
 def test_cancelled_no_show_and_hidden_appointments_are_not_upcoming(alice_client, rich):
-    f.AppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2026, 4, 3), pc_apptstatus="x",
-                         pc_hometext=":text:Cancelled one")
+    f.CancelledAppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2026, 4, 3),
+                                  pc_hometext=":text:Cancelled one")
     f.AppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2026, 4, 4), pc_apptstatus="%",
                          pc_hometext=":text:Cancelled late")
-    f.AppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2026, 4, 5), pc_apptstatus="?",
-                         pc_hometext=":text:Missed one")
-    f.AppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2026, 4, 7), pc_eventstatus=-1,
-                         pc_hometext=":text:Hidden one")
+    f.NoShowAppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2026, 4, 5), pc_hometext=":text:Missed one")
+    f.HiddenAppointmentFactory(pc_pid="1", pc_eventDate=datetime.date(2026, 4, 7), pc_hometext=":text:Hidden one")
     for url in ("/", f"/visits/{VISIT}/"):
         page = text(alice_client.get(url))
         for day in ("Apr 3, 2026", "Apr 4, 2026", "Apr 5, 2026", "Apr 7, 2026"):
@@ -130,16 +126,16 @@ def test_cancelled_no_show_and_hidden_appointments_are_not_upcoming(alice_client
 # --- Item 9: numbers that raise -------------------------------------------------------------------------------
 
 def test_huge_numbers_are_shown_as_stored_instead_of_a_server_error(alice_client, rich):
-    f.ImmunizationFactory(patient_id=1, cvx_code="141", amount_administered=1e308,
+    f.ImmunizationFactory(patient_id=1, cvx_code="141", amount_administered=f.HUGE_FLOAT,
                           administered_date=datetime.datetime(2026, 1, 5, 9, 0))
-    f.VitalsFactory(pid=1, encounter=VISIT, date=datetime.datetime(2026, 3, 20, 9, 0), bps="9" * 40, bpd="85")
+    f.VitalsFactory(pid=1, encounter=VISIT, date=datetime.datetime(2026, 3, 20, 9, 0), bps=f.HUGE_BPS, bpd="85")
     f.lab_report(pid=1, encounter=VISIT, test="Overflow panel", results=[
         {"result_code": "2345-7", "result_text": "Glucose", "result": "1e308", "abnormal": "HH"}])
     for url in ("/", "/immunizations/", "/vitals/", f"/visits/{VISIT}/", "/results/",
                 "/results/analyte/2345-7/"):
         assert alice_client.get(url).status_code == 200, url
     assert "3.4028" in text(alice_client.get("/immunizations/"))  # MariaDB's FLOAT clamps 1e308 to 3.4e38
-    assert "9" * 40 in text(alice_client.get("/vitals/"))
+    assert f.HUGE_BPS in text(alice_client.get("/vitals/"))
     assert "1e308" in text(alice_client.get("/results/"))
 
 

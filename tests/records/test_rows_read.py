@@ -4,8 +4,13 @@ for one patient's pages do not grow with the rest of the clinic.
 Query counts are fixed per page (test_audit_and_queries.py); here the session's Handler_read% counters (index
 lookups, index and table scans, row by row) are read around each page for the same patient, first with a small
 population of *other* patients (visits, sensitive visits, calendar rows, items without a visit), then with ten
-times as many, and must be equal. With the pc_pid index every page is bounded by the patient; without it only
+times as many, and must not grow. With the pc_pid index every page is bounded by the patient; without it only
 the calendar read may grow, and only by rows inside its date window.
+
+"Equal" up to PLAN_NOISE rows: InnoDB samples its statistics, so the optimizer may pick a slightly different
+plan for the same patient (a handful of rows either way; the small population often reads *more*). What the test
+catches is growth with the clinic: the NOT IN subquery of issue 10, item 1 read form_encounter once per other
+visit for each item without a visit, thousands of rows here.
 """
 
 import datetime
@@ -15,12 +20,14 @@ from django.db import connections
 
 from tests.records.conftest import VISIT
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_today")]
+# Transactional: the portal's connection must not hold metadata locks across the test, or the index DDL and
+# ANALYZE TABLE below would wait for it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clinic_today")]
 
 PAGES = ["/", "/visits/", "/visits/?year=2026", f"/visits/{VISIT}/", "/medications/", "/medications/?show=past",
          "/problems/", "/problems/?show=resolved", "/allergies/", "/immunizations/", "/results/",
          "/results/analyte/2345-7/", "/vitals/", "/appointments/", "/profile/", "/results/download.csv"]
-CALENDAR_PAGES = ["/", f"/visits/{VISIT}/", "/appointments/"]
+PLAN_NOISE = 10  # rows; the clinic grows by 1,080 visits, 1,080 NULL-encounter immunizations, ... in between
 TABLES = ("patient_data", "form_encounter", "forms", "form_vitals", "lists", "lists_medication", "prescriptions",
           "immunizations", "procedure_order", "procedure_order_code", "procedure_report", "procedure_result",
           "billing", "issue_encounter", "openemr_postcalendar_events")
@@ -96,6 +103,7 @@ def populate(writer, first_pid, count, *, calendar="all"):
          "pc_endTime": "09:15:00", "pc_apptstatus": "-", "pc_aid": "1000", "pc_recurrtype": recurring,
          "pc_recurrspec": weekly, "pc_endDate": None, "pc_title": "Visit", "pc_eventstatus": 1}
         for pid, day, recurring in events])
+    writer.execute("SET SESSION lock_wait_timeout = 60")
     writer.execute("ANALYZE TABLE " + ", ".join(f"`{t}`" for t in TABLES))
 
 
@@ -105,17 +113,35 @@ def handler_reads():
         return {name: int(value) for name, value in cursor.fetchall()}
 
 
-def rows_read(client, url):
+def rows_read(client, url, repeats=3):
+    """Handler_read% increments of one request for `url`, the run with the fewest rows of `repeats` (after a
+    warm-up): the same request can differ by a row or two from one run to the next (InnoDB's statistics
+    settle in the background after bulk inserts), never by the size of the clinic."""
     client.get(url)  # warm: the connection, the calendar-index setting, Django's caches
-    before = handler_reads()
-    response = client.get(url)
-    after = handler_reads()
-    assert response.status_code == 200, url
-    return {name: after[name] - before[name] for name in after if after[name] != before[name]}
+    runs = []
+    for _ in range(repeats):
+        before = handler_reads()
+        response = client.get(url)
+        after = handler_reads()
+        assert response.status_code == 200, url
+        runs.append({name: after[name] - before[name] for name in after if after[name] != before[name]})
+    return min(runs, key=lambda run: (sum(run.values()), sorted(run.items())))
+
+
+def grown(small, large):
+    """{url: (small, large)} for the pages whose reads grew with the clinic beyond PLAN_NOISE rows."""
+    out = {}
+    for url in small:
+        counters = set(small[url]) | set(large[url])
+        if sum(large[url].values()) > sum(small[url].values()) + PLAN_NOISE or any(
+                large[url].get(name, 0) > small[url].get(name, 0) + PLAN_NOISE for name in counters):
+            out[url] = (small[url], large[url])
+    return out
 
 
 @pytest.fixture
 def pc_pid_index(openemr, settings):
+    openemr.execute("SET SESSION lock_wait_timeout = 60")
     openemr.execute("CREATE INDEX portal_pc_pid ON openemr_postcalendar_events (pc_pid, pc_eventDate)")
     settings.PORTAL_CALENDAR_PID_INDEX = "yes"
     yield
@@ -129,8 +155,7 @@ def test_rows_read_by_every_page_do_not_grow_with_the_rest_of_the_clinic(alice_c
     small = {url: rows_read(alice_client, url) for url in PAGES}
     populate(openemr, 2000, 360)  # ten times as many other patients, visits, calendar rows and NULL items
     large = {url: rows_read(alice_client, url) for url in PAGES}
-    grew = {url: (small[url], large[url]) for url in PAGES if small[url] != large[url]}
-    assert not grew, grew
+    assert not grown(small, large)
     assert all(sum(small[url].values()) > 0 for url in PAGES)  # the counters do see the page's reads
 
 
@@ -140,5 +165,4 @@ def test_without_the_pc_pid_index_only_rows_in_the_calendar_window_are_read(alic
     small = {url: rows_read(alice_client, url) for url in PAGES}
     populate(openemr, 2000, 360, calendar="old")  # ten times as many, calendar rows all before the window
     large = {url: rows_read(alice_client, url) for url in PAGES}
-    grew = {url: (small[url], large[url]) for url in PAGES if small[url] != large[url]}
-    assert not grew, grew
+    assert not grown(small, large)

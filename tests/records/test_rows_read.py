@@ -18,7 +18,9 @@ import datetime
 import pytest
 from django.db import connections
 
-from tests.records.conftest import VISIT
+from tests import factories as f
+from tests.conftest import _verified_client
+from tests.records.conftest import BOB_VISIT, VISIT
 
 # Transactional: the portal's connection must not hold metadata locks across the test, or the index DDL and
 # ANALYZE TABLE below would wait for it.
@@ -27,7 +29,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 PAGES = ["/", "/visits/", "/visits/?year=2026", f"/visits/{VISIT}/", "/medications/", "/medications/?show=past",
          "/problems/", "/problems/?show=resolved", "/allergies/", "/immunizations/", "/results/",
          "/results/analyte/2345-7/", "/vitals/", "/appointments/", "/profile/", "/results/download.csv"]
-PLAN_NOISE = 10  # rows; the clinic grows by 1,080 visits, 1,080 NULL-encounter immunizations, ... in between
+PLAN_NOISE = 10  # rows; the clinic grows by 1,080 visits and 1,080 NULL-encounter vaccines in between
 TABLES = ("patient_data", "form_encounter", "forms", "form_vitals", "lists", "lists_medication", "prescriptions",
           "immunizations", "procedure_order", "procedure_order_code", "procedure_report", "procedure_result",
           "billing", "issue_encounter", "openemr_postcalendar_events")
@@ -128,6 +130,34 @@ def rows_read(client, url, repeats=3):
     return min(runs, key=lambda run: (sum(run.values()), sorted(run.items())))
 
 
+BOB_PAGES = ["/", "/medications/", "/immunizations/", "/visits/", f"/visits/{BOB_VISIT}/", "/vitals/",
+             "/results/", "/appointments/"]
+
+
+@pytest.fixture
+def bob_client(bob, reference_data):
+    """Bob (pid 2): the common case of a patient with no sensitive visit, whose vaccines and prescriptions
+    mostly have no visit (NULL encounter). Proving "no sensitive visit" is what made MariaDB read the whole of
+    form_encounter for each such item under the old NOT IN subquery."""
+    from django.test import Client
+
+    f.EncounterFactory(pid=2, encounter=BOB_VISIT, reason="Knee pain")
+    f.VitalsFactory(pid=2, encounter=BOB_VISIT)
+    for year in (2019, 2021, 2023, 2025):
+        f.ImmunizationWithoutVisitFactory(patient_id=2, administered_date=datetime.datetime(year, 10, 1))
+    f.PrescriptionWithoutVisitFactory(patient_id=2, drug="Naproxen")
+    f.PrescriptionWithoutVisitFactory(patient_id=2, drug="Omeprazole")
+    f.lab_report(pid=2, encounter=BOB_VISIT, results=[{"result_code": "2345-7", "result": "90"}])
+    f.AppointmentFactory(pc_pid="2", pc_eventDate=datetime.date(2026, 5, 4))
+    return _verified_client(Client(), bob, bob.totpdevice_set.get())
+
+
+def measure(alice_client, bob_client):
+    out = {url: rows_read(alice_client, url) for url in PAGES}
+    out.update({f"bob {url}": rows_read(bob_client, url) for url in BOB_PAGES})
+    return out
+
+
 def grown(small, large):
     """{url: (small, large)} for the pages whose reads grew with the clinic beyond PLAN_NOISE rows."""
     out = {}
@@ -148,21 +178,34 @@ def pc_pid_index(openemr, settings):
     openemr.execute("DROP INDEX portal_pc_pid ON openemr_postcalendar_events")
 
 
+@pytest.fixture(params=["default", "materialization=off"])
+def optimizer(request):
+    """The optimizer's own choice, and the plan it chose on the real 100k-patient data for NOT IN subqueries
+    (no materialization: a lookup per row, a "full scan on NULL key" for a NULL encounter), which a small test
+    database does not lead it to by itself. The page's reads must not grow with the clinic under either."""
+    with connections["openemr"].cursor() as cursor:
+        cursor.execute(f"SET SESSION optimizer_switch = '{request.param}'")
+    yield request.param
+    with connections["openemr"].cursor() as cursor:
+        cursor.execute("SET SESSION optimizer_switch = 'default'")
+
+
 @pytest.mark.slow
-def test_rows_read_by_every_page_do_not_grow_with_the_rest_of_the_clinic(alice_client, rich, openemr,
-                                                                          pc_pid_index):
+def test_rows_read_by_every_page_do_not_grow_with_the_rest_of_the_clinic(alice_client, rich, bob_client, openemr,
+                                                                          pc_pid_index, optimizer):
     populate(openemr, 1000, 40)
-    small = {url: rows_read(alice_client, url) for url in PAGES}
+    small = measure(alice_client, bob_client)
     populate(openemr, 2000, 360)  # ten times as many other patients, visits, calendar rows and NULL items
-    large = {url: rows_read(alice_client, url) for url in PAGES}
+    large = measure(alice_client, bob_client)
     assert not grown(small, large)
-    assert all(sum(small[url].values()) > 0 for url in PAGES)  # the counters do see the page's reads
+    assert all(sum(reads.values()) > 0 for reads in small.values())  # the counters do see the page's reads
 
 
 @pytest.mark.slow
-def test_without_the_pc_pid_index_only_rows_in_the_calendar_window_are_read(alice_client, rich, openemr):
+def test_without_the_pc_pid_index_only_rows_in_the_calendar_window_are_read(alice_client, rich, bob_client,
+                                                                             openemr, optimizer):
     populate(openemr, 1000, 40, calendar="old")
-    small = {url: rows_read(alice_client, url) for url in PAGES}
+    small = measure(alice_client, bob_client)
     populate(openemr, 2000, 360, calendar="old")  # ten times as many, calendar rows all before the window
-    large = {url: rows_read(alice_client, url) for url in PAGES}
+    large = measure(alice_client, bob_client)
     assert not grown(small, large)

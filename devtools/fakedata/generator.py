@@ -325,6 +325,8 @@ class Generator:
         self._immunizations(rng, p, encounters, rich)
         self._labs(rng, p, encounters, problems, heavy, rich)
         self._appointments(rng, p, encounters, rich)
+        if pid == 4 and not heavy:
+            self._every_odd_shape(rng, p)
 
     def _demographics(self, rng, pid, heavy):
         rich = pid == 1
@@ -439,6 +441,60 @@ class Generator:
                                provider_id, 1, "Default", 1, number, "Office/outpatient visit, established patient",
                                1, 0 if rng.random() < 0.02 else 1, "", 1, 110.00, ""))
         return enc
+
+    def _every_odd_shape(self, rng, p):
+        """pid 4 always holds one of each shape issue 10 found in real OpenEMR data (elsewhere they come at
+        random rates), so that every data set, however small, has them: items without a visit, a FLOAT of
+        1e308, 40 nines in bps, a result of 1e308, refuted / entered-in-error / retired issues, all-day and
+        past-midnight appointments, cancelled, no-show and hidden ones, one 9 months ahead, a series since 2022."""
+        pid = p["pid"]
+        when = DT.combine(self.today - TD(days=40), datetime.time(10, 0))
+        enc = self._encounter(rng, p, when, first=False)
+        vid = self._next("form_vitals")
+        self.w.add("form_vitals", (vid, _uuid(rng), when, pid, self.nurse[1], "Default", 1, 1, "9" * 40, "85",
+                                   160, 66, 98.6, "Oral", 70, 16, "", 25.8, "Overweight", 0, 0, 98, when))
+        self._form(rng, pid, enc["number"], when, "Vitals", "vitals", vid, self.nurse[1], enc["provider_id"],
+                   deleted=0)
+        for amount in (1e308, 0.5):
+            self.w.add("immunizations", (
+                self._next("immunizations"), _uuid(rng), pid, when - TD(days=400), None, "141", "SKB", "AB12345",
+                p["provider_id"], None, when.date(), when.date(), "", when, when, p["provider_id"], amount, "9",
+                when.date(), "intramuscular", "left_deltoid", 0, "Completed", "new_immunization_record", None,
+                p["provider_id"], None))
+        order_id, report_id = self._next("procedure_order"), self._next("procedure_report")
+        self.w.add("procedure_order", (order_id, _uuid(rng), enc["provider_id"], pid, enc["number"], when, when,
+                                       "normal", "complete", "", 1, f"RFL{order_id:08d}", 1, "Blood", "", "0",
+                                       "ICD10:Z00.00", "laboratory_test", "order", enc["facility_id"]))
+        self.w.add("procedure_order_code", (order_id, 1, "51990-0", "Basic metabolic panel - Blood", "1",
+                                            "ICD10:Z00.00", 0, "Basic metabolic panel - Blood", "laboratory_test"))
+        self.w.add("procedure_report", (report_id, _uuid(rng), order_id, 1, when, "-0500", when + TD(days=1),
+                                        "-0500", enc["provider_id"], f"S{report_id:09d}", "final", "reviewed", ""))
+        self.w.add("procedure_result", (self._next("procedure_result"), _uuid(rng), report_id, "N", "2345-7",
+                                        "Glucose [Mass/volume] in Serum or Plasma", when, LAB_NAME, "mg/dL", "1e308",
+                                        "", "HH", "Interface overflow value", 0, "final"))
+        for kind, title, verification, activity, enddate in (
+                ("medical_problem", "Systemic lupus erythematosus (ruled out)", "refuted", 1, None),
+                ("allergy", "Shellfish (entered on the wrong chart)", "entered-in-error", 1, None),
+                ("medication", "Warfarin 5 mg tablet", "", 0, None)):
+            self.w.add("lists", (self._next("lists"), _uuid(rng), when, kind, "", title, when, enddate, 0, "",
+                                 activity, "", pid, p["provider_user"], "Default", 0, "", verification, None, "0",
+                                 "0", when, None))
+        weekly = php_serialize({"event_repeat_freq": "1", "event_repeat_freq_type": "1", "event_repeat_on_num": "1",
+                                "event_repeat_on_day": "0", "event_repeat_on_freq": "0", "exdate": ""})
+        for offset, start, end, duration, allday, status, eventstatus, recurrtype, spec, title in (
+                (5, "00:00:00", "24:00:00", 86400, 1, "-", 1, 0, NON_RECURRING_SPEC, "Health fair"),
+                (9, "23:30:00", "24:30:00", 3600, 0, "-", 1, 0, NON_RECURRING_SPEC, "Sleep study"),
+                (12, "10:00:00", "10:15:00", 900, 0, "x", 1, 0, NON_RECURRING_SPEC, "Office Visit"),
+                (15, "10:00:00", "10:15:00", 900, 0, "?", 1, 0, NON_RECURRING_SPEC, "Office Visit"),
+                (18, "10:00:00", "10:15:00", 900, 0, "-", -1, 0, NON_RECURRING_SPEC, "Office Visit"),
+                (270, "08:30:00", "09:00:00", 1800, 0, "-", 1, 0, NON_RECURRING_SPEC, "Annual physical"),
+                (-4 * 365, "16:00:00", "16:45:00", 2700, 0, "-", 1, 1, weekly, "Physical therapy")):
+            day = self.today + TD(days=offset)
+            self.w.add("openemr_postcalendar_events", (
+                self._next("pc_eid"), _uuid(rng), 5, 0, str(p["provider_id"]), str(pid), title,
+                DT.combine(self.today - TD(days=3), datetime.time(9)), "", "1", day, None, duration, recurrtype,
+                spec, 0, start, end, allday, eventstatus, 0, status, p["facility_id"], p["facility_id"], "NO", "NO",
+                ""))
 
     def _vitals(self, rng, p, enc):
         vid = self._next("form_vitals")

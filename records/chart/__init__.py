@@ -3,5 +3,3 @@ immunizations, visits, the health summary, the profile), each building its own d
 rows with the rules of records.openemr.meaning. records.queries re-exports them as one facade."""
 
 
-
-

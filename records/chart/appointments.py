@@ -11,8 +11,6 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from records.chart.base import (
-
-
     _Names,
     _no_date,
     _page,

@@ -16,8 +16,6 @@ from django.utils import timezone
 
 from records.display import clean, provider_name
 from records.models import (
-
-
     FormEncounter,
     Forms,
     ListOption,

@@ -9,8 +9,6 @@ from django.db.models import F, OuterRef, Subquery
 
 from records import units
 from records.chart.base import (
-
-
     _Names,
     _page,
     PageInfo,

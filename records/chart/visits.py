@@ -16,8 +16,6 @@ from records.chart.medications import _prescription, _prescription_rows
 from records.chart.vitals import _vitals, _VITALS_FIELDS
 from records.display import clean
 from records.models import (
-
-
     Billing,
     CodeTypes,
     Facility,

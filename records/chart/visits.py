@@ -31,6 +31,7 @@ from records.models import (
     ProcedureOrderCode,
     ProcedureReport,
 )
+from records.openemr import meaning
 
 
 @dataclass
@@ -235,7 +236,8 @@ def visit_summary(pid, encounter):
     billed = {d.text.casefold() for d in summary.diagnoses}
     summary.issues = [  # a problem both billed and linked to the visit is listed once
         Diagnosis(clean(r["title"]) or "Unnamed problem", clean(r["diagnosis"]))
-        for r in Lists.objects.filter(pid=pid, id__in=linked).order_by("id").values("title", "diagnosis")
+        for r in Lists.objects.filter(pid=pid, id__in=linked).exclude(meaning.erroneous_issue()).order_by(
+            "id").values("title", "diagnosis")
         if clean(r["title"]).casefold() not in billed
     ]
     summary.medications = [_prescription(r, names, "Prescribed at this visit")

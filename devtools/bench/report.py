@@ -274,12 +274,14 @@ def render(result):
     w("")
     ix = result.get("index_experiment")
     if ix:
-        w("## Without and with an index on `openemr_postcalendar_events.pc_pid`\n")
+        w("## Without and with the recommended indexes (`pc_pid` first)\n")
         w("OpenEMR ships no index on `pc_pid`, so \"this patient's appointments\" is a range on the clinic's "
           "calendar by date (schema doc §7); `portal_check` (W020) gives the DBA the statement. *Without* is the "
-          "per-page pass above; then `CREATE INDEX … (pc_pid, pc_eventDate)` "
-          f"(built in {ix['index_seconds']:.1f} s on {sizes.get('openemr_postcalendar_events', 0):,} calendar "
-          "rows), gunicorn's workers replaced so the portal sees it, and every page measured again for the "
+          "per-page pass above; then the indexes `portal_check` advises (W020, "
+          "`deploy/mysql/replica-pc_pid-index.sql`: "
+          + ", ".join(f"`{i}`" for i in ix.get("indexes", ["openemr_postcalendar_events (pc_pid, pc_eventDate)"]))
+          + f"; built in {ix['index_seconds']:.1f} s, {sizes.get('openemr_postcalendar_events', 0):,} calendar "
+          "rows), gunicorn's workers replaced so the portal sees them, and every page measured again for the "
           "typical patients (1-by-1 and floor; dropped afterwards). *Goal*: 1-by-1 p95 ≤ "
           f"{GOAL_FACTOR} × floor p95 + {GOAL_MS} ms, with the index.\n")
         w("| page | 1-by-1 p50 without | p95 without | floor p50 without | floor p95 without | 1-by-1 p50 with "

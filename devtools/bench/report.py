@@ -122,7 +122,8 @@ def findings(result, built):
         checks = {name: goal(p.get("serial_after_p95"), p.get("floor_after_p95")) for name, p in ix["pages"].items()}
         met = [n for n, (_limit, ok) in checks.items() if ok]
         missed = [n for n, (_limit, ok) in checks.items() if ok is False]
-        out.append(f"With the `pc_pid` index, {len(met)} of {len(checks)} pages meet the goal 1-by-1 p95 ≤ "
+        out.append(f"With the indexes `portal_check` advises (`pc_pid` first), {len(met)} of {len(checks)} pages meet "
+                   f"the goal 1-by-1 p95 ≤ "
                    f"{GOAL_FACTOR} × floor p95 + {GOAL_MS} ms" + (": all of them." if not missed else
                    "; not met: " + ", ".join(
                        f"{n} (p95 {_ms(ix['pages'][n]['serial_after_p95'])} ms, limit {_ms(checks[n][0])} ms)"

@@ -155,6 +155,8 @@ def _upcoming(pid, names, count):
     return _appointment_lists(pid, names, upcoming=count)[0]
 
 
+# Kept for code written against the old records.queries (re-exported there); the pages use
+# _appointment_lists, which is not bounded by PORTAL_APPOINTMENT_MONTHS.
 def _appointments(pid, window_start, window_end, names):
     """Occurrences (recurring series expanded, exceptions removed) within the window, soonest first."""
     occurrences = []

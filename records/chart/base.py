@@ -40,6 +40,7 @@ UPCOMING_HORIZON_DAYS = 5 * 366  # how far a recurring series is expanded to fin
 
 # --- Shared meaning (the rules themselves are in records.openemr.meaning) --------------------------------
 
+# Thin wrappers kept so that code written against the old records.queries (re-exported there) keeps working.
 def _no_date(field_name, bound):
     """NULL or OpenEMR's zero date."""
     return meaning.no_date(field_name, bound)

@@ -138,8 +138,10 @@ _REPORT_FIELDS = ("procedure_report_id", "procedure_order_id", "procedure_order_
 
 def _recent_results(pid, names, limit=10):
     """Latest results, bounded: the latest RECENT_ORDERS orders first, then their reports and results."""
-    order_ids = list(_patient_orders(pid).order_by(F("date_ordered").desc(nulls_last=True), "-procedure_order_id")
-                     .values_list("procedure_order_id", flat=True)[:RECENT_ORDERS])
+    lab_of_order = dict(_patient_orders(pid).order_by(F("date_ordered").desc(nulls_last=True),
+                                                      "-procedure_order_id")
+                        .values_list("procedure_order_id", "lab_id")[:RECENT_ORDERS])
+    order_ids = list(lab_of_order)
     if not order_ids:
         return []
     reports = {row["procedure_report_id"]: row for row in ProcedureReport.objects.filter(
@@ -162,6 +164,11 @@ def _recent_results(pid, names, limit=10):
             report = reports[row["procedure_report_id"]]
             result.date = report["date_collected"] or report["date_report"]
         results.append(result)
+    by_report = defaultdict(list)
+    for result in results:
+        by_report[result.report_id].append(result)
+    _catalogue_ranges(by_report, {report_id: lab_of_order.get(report["procedure_order_id"])
+                                  for report_id, report in reports.items()}, names)
     return results
 
 

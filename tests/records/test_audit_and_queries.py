@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clinic_today")]
 
 # (url, audit category, OpenEMR query budget)
 PAGES = [
-    ("/", "summary", 12),
+    ("/", "summary", 13),
     ("/visits/", "visits", 6),
     ("/visits/?year=2026", "visits", 6),
     (f"/visits/{VISIT}/", "visit", 25),

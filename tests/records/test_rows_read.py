@@ -7,8 +7,9 @@ population of *other* patients (visits, sensitive visits, calendar rows, items w
 times as many, and must not grow. With the pc_pid index every page is bounded by the patient; without it only
 the calendar read may grow, and only by rows inside its date window.
 
-"Equal" up to PLAN_NOISE rows: InnoDB samples its statistics, so the optimizer may pick a slightly different
-plan for the same patient (a handful of rows either way; the small population often reads *more*). What the test
+"Equal" up to PLAN_NOISE rows in total: InnoDB samples its statistics, so the optimizer may pick a slightly
+different plan for the same patient (after other tests' inserts and deletes it may even scan a small table in
+the small population and use the index in the large one, so the small population often reads *more*). What the test
 catches is growth with the clinic: the NOT IN subquery of issue 10, item 1 read form_encounter once per other
 visit for each item without a visit, thousands of rows here.
 """
@@ -159,14 +160,11 @@ def measure(alice_client, bob_client):
 
 
 def grown(small, large):
-    """{url: (small, large)} for the pages whose reads grew with the clinic beyond PLAN_NOISE rows."""
-    out = {}
-    for url in small:
-        counters = set(small[url]) | set(large[url])
-        if sum(large[url].values()) > sum(small[url].values()) + PLAN_NOISE or any(
-                large[url].get(name, 0) > small[url].get(name, 0) + PLAN_NOISE for name in counters):
-            out[url] = (small[url], large[url])
-    return out
+    """{url: (small, large)} for the pages whose rows read (all Handler_read% counters together) grew with the
+    clinic by more than PLAN_NOISE. Totals, not single counters: on a small table the optimizer may scan where it
+    later uses an index (rnd_next down, next up), which is not growth."""
+    return {url: (small[url], large[url]) for url in small
+            if sum(large[url].values()) > sum(small[url].values()) + PLAN_NOISE}
 
 
 @pytest.fixture

@@ -76,6 +76,11 @@ INSTALLED_APPS = [
     "records",
     "accounts",
 ]
+# Development tools (synthetic OpenEMR data: `manage.py fake_openemr`) are never installed in production: only
+# when PORTAL_DEVTOOLS=1 (the demo's data build, the benchmark's, the test suite).
+PORTAL_DEVTOOLS = env.bool("PORTAL_DEVTOOLS", default=False)
+if PORTAL_DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "portal.middleware.RequestIDMiddleware",
@@ -307,6 +312,11 @@ PORTAL_VITALS_UNITS = env.str("PORTAL_VITALS_UNITS", default="us")  # "us" or "m
 PORTAL_APPOINTMENT_MONTHS = env.int("PORTAL_APPOINTMENT_MONTHS", default=6)
 # Recurring series are found by their start date; this bounds how far back (pc_pid has no index, §7).
 PORTAL_RECURRING_LOOKBACK_DAYS = env.int("PORTAL_RECURRING_LOOKBACK_DAYS", default=3 * 365)
+# Whether OpenEMR's calendar has an index on pc_pid (it ships none; portal_check advises one): "auto" looks in
+# information_schema every 10 minutes; with the index, recurring series are found whenever they started.
+PORTAL_CALENDAR_PID_INDEX = env.str("PORTAL_CALENDAR_PID_INDEX", default="auto")
+if PORTAL_CALENDAR_PID_INDEX not in ("auto", "yes", "no"):
+    raise ImproperlyConfigured("PORTAL_CALENDAR_PID_INDEX must be auto, yes or no.")
 PORTAL_ACTIVATION_DAYS = env.int("PORTAL_ACTIVATION_DAYS", default=14)
 PORTAL_PATIENT_OTP_REQUIRED = env.bool("PORTAL_PATIENT_OTP_REQUIRED", default=True)
 PORTAL_STAFF_NETWORKS = env.list("PORTAL_STAFF_NETWORKS", default=[])

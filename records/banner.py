@@ -1,13 +1,14 @@
 """Whose chart this is: the name (and date of birth, for printouts) shown in every patient page's header.
 
-Read in the same single query as OpenEMR's portal gate (allow_patient_portal), so the header costs no extra
-SQL on any page. Presentation only; no clinical data.
+Read in the same single query as OpenEMR's portal gate (allow_patient_portal, decided by the one rule in
+records.openemr.meaning.allows_portal), so the header costs no extra SQL on any page. No clinical data.
 """
 
 from dataclasses import dataclass
 
 from records.display import clean
 from records.models import PatientData
+from records.openemr.meaning import allows_portal
 
 
 @dataclass(frozen=True)
@@ -25,5 +26,4 @@ def patient_banner(pid):
         return None
     first = clean(row["preferred_name"]) or clean(row["fname"])
     name = " ".join(p for p in (first, clean(row["lname"])) if p) or "Your record"
-    # Same rule as records.queries.portal_allowed (schema doc §4): the value YES, case-insensitively.
-    return Banner(name, row["dob"], clean(row["allow_patient_portal"]).upper() == "YES")
+    return Banner(name, row["dob"], allows_portal(row["allow_patient_portal"]))

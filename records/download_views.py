@@ -117,8 +117,8 @@ def fhir_bundle(request):
 def appointment_ics(request, key):
     """One upcoming appointment as an iCalendar file ("add to calendar"); key as on the appointments page."""
     data = queries.appointments(request.patient_pid)
-    appointment = next((a for a in data.upcoming if a.key == key), None)
-    if appointment is None:
+    appointment = next((a for a in data.upcoming if a.key == key and a.kept_open), None)
+    if appointment is None:  # unknown, another patient's, past, cancelled or a no-show
         raise Http404("No such upcoming appointment.")
     record_view(request, "appointment.ics", [key], code=Event.RECORD_DOWNLOADED)
     return _file(calendar.ics(appointment), "text/calendar; charset=utf-8", "appointment.ics")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from records.models import PatientData
+from records.openemr.meaning import allows_portal
 
 _COLUMNS = ("pid", "pubpid", "fname", "lname", "dob", "allow_patient_portal")
 
@@ -23,7 +24,7 @@ class PatientIdentity:
     fname: str
     lname: str
     dob: datetime.date | None  # None for NULL and for OpenEMR's zero date
-    allow_portal: bool  # patient_data.allow_patient_portal is exactly "YES" (schema doc §3, e)
+    allow_portal: bool  # patient_data.allow_patient_portal says YES (records.openemr.meaning.allows_portal, §4)
 
 
 def _identity(row):
@@ -33,7 +34,7 @@ def _identity(row):
         fname=row["fname"] or "",
         lname=row["lname"] or "",
         dob=row["dob"],
-        allow_portal=row["allow_patient_portal"] == "YES",
+        allow_portal=allows_portal(row["allow_patient_portal"]),
     )
 
 

@@ -14,6 +14,7 @@ import uuid
 from django.db import models
 
 from portal.routers import ReadOnlyOpenEMRError
+from records.openemr.columns import ClockTimeField, InstantField, LenientDecimalField
 
 
 class BinaryUUIDField(models.BinaryField):
@@ -255,16 +256,16 @@ class FormVitals(OpenEMRModel):
     id = models.BigIntegerField(primary_key=True)
     pid = models.BigIntegerField(null=True)
     date = models.DateTimeField(null=True)
-    weight = models.DecimalField(max_digits=12, decimal_places=6, null=True)
-    height = models.DecimalField(max_digits=12, decimal_places=6, null=True)
-    temperature = models.DecimalField(max_digits=12, decimal_places=6, null=True)
+    weight = LenientDecimalField(max_digits=12, decimal_places=6, null=True)
+    height = LenientDecimalField(max_digits=12, decimal_places=6, null=True)
+    temperature = LenientDecimalField(max_digits=12, decimal_places=6, null=True)
     bps = models.CharField(max_length=40, null=True)
     bpd = models.CharField(max_length=40, null=True)
-    pulse = models.DecimalField(max_digits=12, decimal_places=6, null=True)
-    respiration = models.DecimalField(max_digits=12, decimal_places=6, null=True)
-    bmi = models.DecimalField(db_column="BMI", max_digits=12, decimal_places=6, null=True)
+    pulse = LenientDecimalField(max_digits=12, decimal_places=6, null=True)
+    respiration = LenientDecimalField(max_digits=12, decimal_places=6, null=True)
+    bmi = LenientDecimalField(db_column="BMI", max_digits=12, decimal_places=6, null=True)
     bmi_status = models.CharField(db_column="BMI_status", max_length=255, null=True)
-    oxygen_saturation = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    oxygen_saturation = LenientDecimalField(max_digits=6, decimal_places=2, null=True)
 
     class Meta(OpenEMRModel.Meta):
         db_table = "form_vitals"
@@ -278,6 +279,7 @@ class ProcedureOrder(OpenEMRModel):
     date_ordered = models.DateTimeField(null=True)
     order_status = models.CharField(max_length=31, null=True)
     activity = models.SmallIntegerField()
+    lab_id = models.BigIntegerField()
     procedure_order_type = models.CharField(max_length=32)
     patient_instructions = models.TextField(null=True)
 
@@ -327,6 +329,21 @@ class ProcedureResult(OpenEMRModel):
         db_table = "procedure_result"
 
 
+class ProcedureType(OpenEMRModel):
+    """The order/result catalogue: its range and units stand in where a lab sent none (§1.12)."""
+
+    procedure_type_id = models.BigIntegerField(primary_key=True)
+    lab_id = models.BigIntegerField()
+    procedure_code = models.CharField(max_length=64)
+    procedure_type = models.CharField(max_length=31)
+    units = models.CharField(max_length=31)
+    range = models.CharField(max_length=255)
+    activity = models.SmallIntegerField()
+
+    class Meta(OpenEMRModel.Meta):
+        db_table = "procedure_type"
+
+
 class Billing(OpenEMRModel):
     """Diagnosis lines only are shown; amounts (fee) are never mapped."""
 
@@ -357,8 +374,9 @@ class CalendarEvent(OpenEMRModel):
     pc_duration = models.BigIntegerField()
     pc_recurrtype = models.IntegerField()
     pc_recurrspec = models.TextField(null=True)
-    pc_start_time = models.TimeField(db_column="pc_startTime", null=True)
-    pc_end_time = models.TimeField(db_column="pc_endTime", null=True)
+    # TIME up to 838:59:59: OpenEMR writes 24:00:00 for all-day events and 24:30:00 past midnight (§2.5).
+    pc_start_time = ClockTimeField(db_column="pc_startTime", null=True)
+    pc_end_time = ClockTimeField(db_column="pc_endTime", null=True)
     pc_alldayevent = models.IntegerField()
     pc_apptstatus = models.CharField(max_length=15)
     pc_eventstatus = models.IntegerField()
@@ -424,7 +442,7 @@ class FormClinicalInstructions(OpenEMRModel):
     pid = models.BigIntegerField(null=True)
     encounter = models.CharField(max_length=255, null=True)
     instruction = models.TextField(null=True)
-    date = models.DateTimeField(null=True)
+    date = InstantField(null=True)  # TIMESTAMP ON UPDATE (§1.16): read as an instant
     activity = models.SmallIntegerField(null=True)  # 0 = inactive
 
     class Meta(OpenEMRModel.Meta):

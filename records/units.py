@@ -28,6 +28,7 @@ __all__ = [
     "number_display",
     "oxygen_flow_display",
     "percent_display",
+    "plottable",
     "pulse_display",
     "respiration_display",
     "to_number",
@@ -72,6 +73,21 @@ def to_number(value) -> float | None:
     return number
 
 
+PLOTTABLE_LIMIT = 1e12  # beyond this a lab value is a typing error or a sentinel (1e308), not a point to plot
+
+
+def plottable(value) -> float | None:
+    """A result value as a float for charts and trends, or None: text, infinities, NaN and numbers beyond
+    PLOTTABLE_LIMIT are shown as written but never plotted (charts scale by their range)."""
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number) or abs(number) > PLOTTABLE_LIMIT:
+        return None
+    return number
+
+
 def _check(kind: str, preferred: str = "us") -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown vitals kind: {kind!r}")
@@ -111,12 +127,22 @@ def _round(number: float, decimals: int) -> str:
     return str(Decimal(repr(number)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def _raw(value) -> str:
+    """The value as OpenEMR stored it, for numbers too large to round (shown as written, never a 500)."""
+    text = value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
+    return text.strip()[:40]
+
+
 def number_display(value, unit: str = "", *, decimals: int = 1) -> str | None:
-    """A measurement as "72 /min" or "97.5 %": up to ``decimals`` places, trailing zeros dropped."""
+    """A measurement as "72 /min" or "97.5 %": up to ``decimals`` places, trailing zeros dropped. A number
+    beyond what rounding can hold (1e308 in a FLOAT, 50 digits in varchar bps) is shown as stored."""
     number = to_number(value)
     if number is None:
         return None
-    text = _round(number, decimals)
+    try:
+        text = _round(number, decimals)
+    except (InvalidOperation, OverflowError, ValueError):
+        return f"{_raw(value)} {unit}".strip()
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     if text == "-0":
@@ -131,8 +157,11 @@ def vitals_display(value_us, kind: str, preferred: str = "us") -> str | None:
     if us_number is None:
         return None
     us_unit, metric_unit = KINDS[kind]
-    us_text = f"{_round(us_number, 1)} {us_unit}"
-    metric_text = f"{_round(metric_value(us_number, kind), 1)} {metric_unit}"
+    try:
+        us_text = f"{_round(us_number, 1)} {us_unit}"
+        metric_text = f"{_round(metric_value(us_number, kind), 1)} {metric_unit}"
+    except (InvalidOperation, OverflowError, ValueError):
+        return f"{_raw(value_us)} {us_unit}"
     if preferred == "metric":
         return f"{metric_text} ({us_text})"
     return f"{us_text} ({metric_text})"
@@ -151,7 +180,10 @@ def bmi_display(bmi, status: str | None = None) -> str | None:
     number = to_number(bmi)
     if number is None:
         return None
-    text = f"{_round(number, 1)} kg/m²"
+    try:
+        text = f"{_round(number, 1)} kg/m²"
+    except (InvalidOperation, OverflowError, ValueError):
+        text = f"{_raw(bmi)} kg/m²"
     status = (status or "").strip()
     return f"{text} ({status})" if status else text
 

@@ -556,3 +556,68 @@ class SoapFactory(OpenEMRFactory):
         row = super()._create(model_class, *args, **kwargs)
         _with_form(row, "soap", "SOAP", encounter)
         return row
+
+
+# --- Ugly shapes OpenEMR really writes (issue 10); devtools/fakedata/generator.py makes the same ones -----------
+
+HUGE_FLOAT = 1e308  # what a typo puts in a FLOAT column (MariaDB clamps it to 3.4e38)
+HUGE_BPS = "9" * 40  # form_vitals.bps is varchar(40): free text no rounding holds
+
+
+class PrescriptionWithoutVisitFactory(PrescriptionFactory):
+    """Many prescriptions have no encounter (NULL), e.g. written from the medication list or by eRx."""
+
+    encounter = None
+
+
+class ImmunizationWithoutVisitFactory(ImmunizationFactory):
+    """Most immunizations have no encounter (NULL encounter_id): recorded history, outside pharmacies."""
+
+    encounter_id = None
+
+
+class ErroneousProblemFactory(ProblemFactory):
+    title = "Diabetes typed on the wrong chart"
+    verification = "entered-in-error"
+
+
+class RefutedProblemFactory(ProblemFactory):
+    title = "Suspected lupus"
+    verification = "refuted"
+
+
+class RetiredListMedicationFactory(ListMedicationFactory):
+    """lists.activity = 0: OpenEMR's prescription sync took it off the medication list (no end date)."""
+
+    title = "Warfarin 5 mg"
+    activity = 0
+
+
+class AllDayAppointmentFactory(AppointmentFactory):
+    """OpenEMR's calendar stores an all-day event as 00:00 to 24:00 (TIME allows up to 838:59:59)."""
+
+    pc_startTime = "00:00:00"
+    pc_endTime = "24:00:00"
+    pc_duration = 86400
+    pc_title = "Health fair"
+
+
+class PastMidnightAppointmentFactory(AppointmentFactory):
+    """A 23:30 one-hour appointment: the editor does not wrap the end, it stores '24:30:00'."""
+
+    pc_startTime = "23:30:00"
+    pc_endTime = "24:30:00"
+    pc_duration = 3600
+    pc_title = "Sleep study"
+
+
+class CancelledAppointmentFactory(AppointmentFactory):
+    pc_apptstatus = "x"  # x Canceled; % is Canceled < 24h
+
+
+class NoShowAppointmentFactory(AppointmentFactory):
+    pc_apptstatus = "?"
+
+
+class HiddenAppointmentFactory(AppointmentFactory):
+    pc_eventstatus = -1

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import MySQLdb
 
-from portal.lib.sqlscript import OPENEMR_DDL, split_sql
+from devtools.sqlscript import OPENEMR_DDL, split_sql
 
 MARIADBD_CANDIDATES = ["/usr/sbin/mariadbd", "/usr/sbin/mysqld", "/usr/bin/mariadbd"]
 

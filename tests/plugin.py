@@ -36,5 +36,9 @@ def pytest_load_initial_conftests(early_config, parser, args):
             # The throwaway server's root account can write: the self-check would (rightly) refuse to serve.
             # tests/deploy/test_self_check.py turns it on where it is the subject.
             "PORTAL_SELF_CHECK_SECONDS": "0",
+            # Our DDL, like OpenEMR's, has no index on pc_pid; tests that create one say "yes" themselves.
+            "PORTAL_CALENDAR_PID_INDEX": "no",
+            # The suite exercises the dev tools (fake_openemr) too; production never installs them.
+            "PORTAL_DEVTOOLS": "1",
         }
     )

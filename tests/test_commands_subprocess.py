@@ -32,7 +32,7 @@ from tests.conftest import PASSWORD
 from tests.deploy.conftest import openemr_db_name, restricted_account, root_execute  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["portal", "accounts", "audit", "records"]
+APPS = ["portal", "accounts", "audit", "records", "devtools"]  # devtools: installed with PORTAL_DEVTOOLS=1
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -22,7 +22,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ["manage.py", "portal", "records", "accounts", "audit", "templates", "static", "scripts"]
+COPIED = ["manage.py", "portal", "records", "accounts", "audit", "devtools", "templates", "static", "scripts"]
 
 
 def _free_port():

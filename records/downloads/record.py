@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from records import queries
 
-# Visits come from the paginated visit list (20 a page, newest first). A download reads at most this many pages,
-# so its query count has a fixed ceiling whatever the size of the record; older visits are counted as "more".
-MAX_VISIT_PAGES = 5
+# A download lists at most this many visits (newest first, in one query: a fixed query count whatever the size
+# of the record); older ones in the range are mentioned as "more on the portal".
+MAX_VISITS = 100
 # The record PDF holds at most this many lab reports (newest in the range first): WeasyPrint lays out ~1.5 pages a
 # second on a busy 2-core host, and the whole record of a patient with 300 reports took 62 s (91 pages), past
 # gunicorn's 30 s timeout. The page says how many were left out and points to the CSV and FHIR downloads.
@@ -67,15 +67,7 @@ def _in_range(moment, start, end):
 
 
 def _visits(pid, start, end):
-    visits, truncated = [], False
-    for number in range(1, MAX_VISIT_PAGES + 1):
-        page = queries.visit_list(pid, page=number)
-        visits += [visit for visit in page.visits if _in_range(visit.date, start, end)]
-        oldest = _day(page.visits[-1].date) if page.visits else None
-        if not page.page.has_next or (start and oldest and oldest < start):
-            return visits, False
-        truncated = number == MAX_VISIT_PAGES
-    return visits, truncated
+    return queries.visits_between(pid, start, end, limit=MAX_VISITS)
 
 
 def gather(pid, *, start=None, end=None, sections=None, max_reports=None):

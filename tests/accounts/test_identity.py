@@ -10,12 +10,16 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def test_identity_reads_zero_birth_date_as_unknown_and_portal_flag_as_yes_only(openemr):
+def test_identity_reads_zero_birth_date_as_unknown_and_portal_flag_as_openemr_compares_it(openemr):
+    # One rule with the pages (records.openemr.meaning.allows_portal, issue 10 item 10): OpenEMR compares
+    # allow_patient_portal = 'YES' in SQL under utf8mb4_general_ci, ignoring case and trailing spaces.
     factories.PatientFactory(pid=51, DOB="0000-00-00", allow_patient_portal="yes ")
     identity = patient_identity(51)
-    assert identity.dob is None and identity.allow_portal is False
+    assert identity.dob is None and identity.allow_portal is True
     factories.PatientFactory(pid=52, allow_patient_portal="YES")
     assert patient_identity(52).allow_portal is True
+    factories.PatientFactory(pid=55, allow_patient_portal="NO")
+    assert patient_identity(55).allow_portal is False
     assert patient_identity(999) is None
 
 

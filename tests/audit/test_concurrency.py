@@ -1,6 +1,6 @@
 """Many writer processes on one MariaDB with durable commits (innodb_flush_log_at_trx_commit=1), a sealer running
 at the same time: nothing lost, nothing duplicated, everything sealed exactly once, and more writers append more
-events per second (no shared row to queue on). The throughput figures themselves are in bench/audit_scaling.py."""
+events per second (no shared row to queue on). The throughput figures themselves are in devtools/bench/audit_scaling.py."""
 
 import os
 import subprocess
@@ -76,7 +76,7 @@ def test_writers_lose_nothing_duplicate_nothing_and_scale_while_sealing_runs(dur
     print(f"events/s with durable commits: 1 writer {rates[1]:.0f}, 4 writers {rates[4]:.0f}")
     # Scaling, structurally: no writer ever waited for a row lock, so nothing serialises the appends and adding
     # writers can only add throughput (the old head-row chain waited on every concurrent append). The events/s
-    # figures themselves are noisy on a shared machine and belong to bench/audit_scaling.py, not to a test.
+    # figures themselves are noisy on a shared machine and belong to devtools/bench/audit_scaling.py, not to a test.
     assert lock_waits == {1: 0, 4: 0}, lock_waits
 
 

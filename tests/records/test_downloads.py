@@ -27,7 +27,9 @@ def _pdf(response, filename):
     assert response["Content-Disposition"] == f'attachment; filename="{filename}"'  # no PHI in the name
     assert "no-cache" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
     reader = PdfReader(io.BytesIO(response.content))
-    pages = [page.extract_text() for page in reader.pages]
+    # pypdf reads a CID font that WeasyPrint subsets with a custom encoding as two-byte codes ("\x00A\x00l..."),
+    # where poppler reads "Al...": drop the NULs so that the text compares the same whichever encoding was chosen.
+    pages = [page.extract_text().replace("\x00", "") for page in reader.pages]
     return reader, pages, "\n".join(pages)
 
 
@@ -125,13 +127,8 @@ def test_record_downloads_read_a_fixed_number_of_queries(alice_client, rich, ope
     for url in urls:
         with CaptureQueriesContext(connections["openemr"]) as queries_run:
             assert alice_client.get(url).status_code == 200
-        # Visits are read a page (20) at a time up to MAX_VISIT_PAGES: the only part that grows, and it stops.
         print(f"{url}: {small[url]} queries (small record), {len(queries_run)} (150 more visits)")
-        if "health-record" in url:
-            assert small[url] <= len(queries_run) <= small[url] + 4 * 4, url
-        else:
-            assert len(queries_run) == small[url], url
-        assert len(queries_run) <= 60
+        assert len(queries_run) == small[url], url
 
 
 # --- FHIR ------------------------------------------------------------------------------------------------

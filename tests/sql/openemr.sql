@@ -692,6 +692,33 @@ CREATE TABLE `procedure_result` (
   KEY `procedure_report_id` (`procedure_report_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
+-- procedure_type: the order/result catalogue (schema doc §1.12). OpenEMR's portal shows its range and units
+-- where the lab sent none.
+DROP TABLE IF EXISTS `procedure_type`;
+CREATE TABLE `procedure_type` (
+  `procedure_type_id` bigint(20) NOT NULL AUTO_INCREMENT,
+  `parent` bigint(20) NOT NULL DEFAULT 0 COMMENT 'references procedure_type.procedure_type_id',
+  `name` varchar(63) NOT NULL DEFAULT '',
+  `lab_id` bigint(20) NOT NULL DEFAULT 0 COMMENT 'references procedure_providers.ppid',
+  `procedure_code` varchar(64) NOT NULL DEFAULT '',
+  `procedure_type` varchar(31) NOT NULL DEFAULT '' COMMENT 'list proc_type: grp, ord, res, rec, fgp, for',
+  `body_site` varchar(31) NOT NULL DEFAULT '',
+  `specimen` varchar(31) NOT NULL DEFAULT '',
+  `route_admin` varchar(31) NOT NULL DEFAULT '',
+  `laterality` varchar(31) NOT NULL DEFAULT '',
+  `description` varchar(255) NOT NULL DEFAULT '',
+  `standard_code` varchar(255) NOT NULL DEFAULT '',
+  `related_code` varchar(255) NOT NULL DEFAULT '',
+  `units` varchar(31) NOT NULL DEFAULT '' COMMENT 'list proc_unit',
+  `range` varchar(255) NOT NULL DEFAULT '',
+  `seq` int(11) NOT NULL DEFAULT 0,
+  `activity` tinyint(1) NOT NULL DEFAULT 1,
+  `notes` varchar(255) NOT NULL DEFAULT '',
+  PRIMARY KEY (`procedure_type_id`),
+  KEY `parent` (`parent`),
+  KEY `ptype_procedure_code` (`procedure_code`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
 -- billing: coded encounter lines. KEY pid only, no encounter index.
 DROP TABLE IF EXISTS `billing`;
 CREATE TABLE `billing` (

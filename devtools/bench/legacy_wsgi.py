@@ -2,6 +2,6 @@
 
 from portal.wsgi import application  # noqa: F401  (django.setup() happens here)
 
-from bench import legacy_chain
+from devtools.bench import legacy_chain
 
 legacy_chain.install()

@@ -16,9 +16,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from portal.lib.sqlscript import OPENEMR_DDL, split_sql
-from records.fakedata import Generator, GeneratorOptions, TableWriter
-from records.fakedata.generator import TABLES
+from devtools.sqlscript import OPENEMR_DDL, split_sql
+from devtools.fakedata import Generator, GeneratorOptions, TableWriter
+from devtools.fakedata.generator import TABLES
 
 WRITER_ALIAS = "fake_openemr_writer"
 # Tables made from the records models that, like OpenEMR's, have no primary key although the model needs one.

@@ -31,7 +31,9 @@ ISSUES = (
     "AND NOT EXISTS (SELECT 1 FROM lists_medication x WHERE x.list_id = l.id AND x.prescription_id > 0) "
     "ORDER BY l.begdate DESC, l.id DESC"
 )
-ACTIVE_ISSUE = f"(l.enddate IS NULL OR l.enddate < {ZERO} OR l.enddate > NOW()) AND l.outcome <> 1"
+ACTIVE_ISSUE = (f"(l.enddate IS NULL OR l.enddate < {ZERO} OR l.enddate > NOW()) AND l.outcome <> 1 "
+                "AND l.verification NOT IN ('refuted', 'entered-in-error') "
+                "AND (l.type <> 'medication' OR l.activity IS NULL OR l.activity <> 0)")
 ENDED_ISSUE = f"(l.outcome = 1 OR (l.enddate >= {ZERO} AND l.enddate <= NOW()))"
 
 PRESCRIPTIONS = (
@@ -75,16 +77,17 @@ REPORT_JOINS = ("FROM procedure_report rep JOIN procedure_order o ON o.procedure
                 "LEFT JOIN procedure_order_code oc ON oc.procedure_order_id = rep.procedure_order_id "
                 "AND oc.procedure_order_seq = rep.procedure_order_seq LEFT JOIN users u ON u.id = o.provider_id ")
 
-# Appointments: single events in the window, plus recurring series that started before the window's end and
-# have not ended before its start (as records.queries reads them); pc_pid is varchar with no index.
+# Appointments: single events from the start date on (no upper bound: the next ones whatever their distance),
+# plus recurring series not ended before the start; without an index on pc_pid a series is looked for only from
+# the lookback on (as records.queries reads them); pc_pid is varchar. Hidden events (pc_eventstatus -1) left out.
 APPOINTMENTS = (
     "SELECT e.pc_eid, e.pc_aid, e.pc_title, e.pc_hometext, e.pc_eventDate, e.pc_endDate, e.pc_recurrtype, "
     "e.pc_recurrspec, e.pc_startTime, e.pc_endTime, e.pc_alldayevent, e.pc_apptstatus, c.pc_catname, "
     f"fa.name, {PROVIDER} FROM openemr_postcalendar_events e "
     "LEFT JOIN openemr_postcalendar_categories c ON c.pc_catid = e.pc_catid "
     "LEFT JOIN facility fa ON fa.id = e.pc_facility LEFT JOIN users u ON u.id = e.pc_aid "
-    "WHERE e.pc_pid = %(spid)s AND ((e.pc_recurrtype = 0 AND e.pc_eventDate BETWEEN {start} AND %(window_end)s) "
-    "OR (e.pc_recurrtype > 0 AND e.pc_eventDate <= %(window_end)s "
+    "WHERE e.pc_pid = %(spid)s AND e.pc_eventstatus <> -1 AND ((e.pc_recurrtype = 0 AND e.pc_eventDate >= {start}) "
+    "OR (e.pc_recurrtype > 0 AND e.pc_eventDate >= %(series_from)s "
     "AND (e.pc_endDate IS NULL OR e.pc_endDate < '1000-01-02' OR e.pc_endDate >= {start})))"
 )
 
@@ -252,9 +255,12 @@ def _add_months(day, months):
     raise ValueError(day)
 
 
-def params_for(pid, ids, *, months=6, tz="America/New_York"):
+def params_for(pid, ids, *, months=6, tz="America/New_York", indexed=False, lookback_days=3 * 365):
     today = datetime.datetime.now(ZoneInfo(tz)).date()
+    past_start = today - datetime.timedelta(days=365)
     return {
+        # With an index on pc_pid a series is found whenever it started; without, from the lookback on.
+        "series_from": datetime.date(1000, 1, 2) if indexed else past_start - datetime.timedelta(days=lookback_days),
         "pid": pid, "spid": str(pid),  # pc_pid is varchar: compare as a string, as the portal does
         "today": today, "window_end": _add_months(today, months),
         "past_start": today - datetime.timedelta(days=365),

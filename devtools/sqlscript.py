@@ -3,7 +3,7 @@ between statements, no DELIMITER. Used by the test harness, the benchmark and `f
 
 from pathlib import Path
 
-OPENEMR_DDL = Path(__file__).resolve().parents[2] / "tests" / "sql" / "openemr.sql"
+OPENEMR_DDL = Path(__file__).resolve().parents[1] / "tests" / "sql" / "openemr.sql"
 
 
 def split_sql(text):

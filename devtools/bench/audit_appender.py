@@ -1,4 +1,4 @@
-"""One writer process for bench/audit_scaling.py: `python -m bench.audit_appender SECONDS START MODE` appends
+"""One writer process for devtools/bench/audit_scaling.py: `python -m devtools.bench.audit_appender SECONDS START MODE` appends
 audit events via record() from START (a time.time() value) for SECONDS, MODE "old" (head lock) or "new"
 (self-signed INSERT); prints how many."""
 
@@ -13,7 +13,7 @@ def main(seconds, start, mode):
     from audit.log import Event, record
 
     if mode == "old":
-        from bench import legacy_chain
+        from devtools.bench import legacy_chain
 
         legacy_chain.install()
     time.sleep(max(0.0, start - time.time()))

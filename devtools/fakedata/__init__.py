@@ -5,8 +5,8 @@ the clinical reference data (CVX, LOINC, ICD-10, RxNorm codes) only serves to ma
 OpenEMR clinic stores, including the ugly rows a portal must survive (schema doc §0.4, §2).
 
 The generator never touches the ORM: records models are read-only by design (portal.routers). Rows are
-written with raw SQL through a writable connection (records.fakedata.writer).
+written with raw SQL through a writable connection (devtools.fakedata.writer).
 """
 
-from records.fakedata.generator import Generator, GeneratorOptions  # noqa: F401
-from records.fakedata.writer import TableWriter  # noqa: F401
+from devtools.fakedata.generator import Generator, GeneratorOptions  # noqa: F401
+from devtools.fakedata.writer import TableWriter  # noqa: F401

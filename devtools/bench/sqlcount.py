@@ -8,8 +8,8 @@ fresh worker (its init commands) is not counted as part of the page.
 
 import re
 
-from bench.stack import PORTAL_USER, READER_USER
-from bench.web import Browser
+from devtools.bench.stack import PORTAL_USER, READER_USER
+from devtools.bench.web import Browser
 
 WRITE_PREFIXES = ("insert", "update", "delete", "replace")
 

@@ -15,8 +15,8 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
-from records.fakedata import names, reference
-from records.fakedata.php import php_serialize
+from devtools.fakedata import names, reference
+from devtools.fakedata.php import php_serialize
 
 D = datetime.date
 DT = datetime.datetime
@@ -75,6 +75,8 @@ COLUMNS = {
                       "amount_administered_unit", "expiration_date", "route", "administration_site",
                       "added_erroneously", "completion_status", "information_source", "refusal_reason",
                       "ordering_provider", "encounter_id"),
+    "procedure_type": ("procedure_type_id", "parent", "name", "lab_id", "procedure_code", "procedure_type",
+                       "description", "standard_code", "units", "range", "seq", "activity"),
     "billing": ("id", "date", "code_type", "code", "pid", "provider_id", "user", "groupname", "authorized",
                 "encounter", "code_text", "billed", "activity", "modifier", "units", "fee", "justify"),
     "procedure_order": ("procedure_order_id", "uuid", "provider_id", "patient_id", "encounter_id", "date_collected",
@@ -138,6 +140,16 @@ def _uuid(rng):
     n = (n & ~(0xF000 << 64)) | (4 << 76)
     n = (n & ~(0xC000 << 48)) | (0x8000 << 48)
     return n.to_bytes(16, "big")
+
+
+def _verification(rng, rich, usual=("confirmed", "confirmed", "unconfirmed", "")):
+    """lists.verification: mostly confirmed/unconfirmed/empty; 3% refuted and 2% entered in error (§1.6)."""
+    roll = rng.random()
+    if not rich and roll < 0.03:
+        return "refuted"
+    if not rich and roll < 0.05:
+        return "entered-in-error"
+    return rng.choice(usual)
 
 
 def _ascii(text):
@@ -251,6 +263,21 @@ class Generator:
             self.w.add("openemr_postcalendar_categories", (catid, constant, name, color, name, NON_RECURRING_SPEC,
                                                            duration, cattype, 1, catid))
 
+        # The lab's catalogue (procedure_type, §1.12): an order type per panel and a result type per analyte,
+        # with the range and units OpenEMR's portal shows where a result line carries none.
+        type_id = 1
+        for panel_code, panel_name, analytes in reference.LAB_PANELS:
+            panel_id = type_id
+            self.w.add("procedure_type", (panel_id, 0, panel_name[:63], 1, panel_code, "ord", panel_name, "", "",
+                                          "", 0, 1))
+            type_id += 1
+            for seq, (loinc, name, units, low, high, decimals, kind) in enumerate(analytes, start=1):
+                range_text = "Negative" if kind == "S" else RANGE_TEXT.get(
+                    loinc, f"{low:.{decimals}f}-{high:.{decimals}f}")
+                self.w.add("procedure_type", (type_id, panel_id, name[:63], 1, loinc, "res", name, f"LOINC:{loinc}",
+                                              units, range_text, seq, 1))
+                type_id += 1
+
         # Provider-only calendar events: pc_pid '' / '0' / NULL, as OpenEMR stores them (schema doc §1.14).
         for provider_id, _, facility_id in self.providers:
             for day in range(-14, 28, 7):
@@ -298,6 +325,8 @@ class Generator:
         self._immunizations(rng, p, encounters, rich)
         self._labs(rng, p, encounters, problems, heavy, rich)
         self._appointments(rng, p, encounters, rich)
+        if pid == 4 and not heavy:
+            self._every_odd_shape(rng, p)
 
     def _demographics(self, rng, pid, heavy):
         rich = pid == 1
@@ -413,6 +442,60 @@ class Generator:
                                1, 0 if rng.random() < 0.02 else 1, "", 1, 110.00, ""))
         return enc
 
+    def _every_odd_shape(self, rng, p):
+        """pid 4 always holds one of each shape issue 10 found in real OpenEMR data (elsewhere they come at
+        random rates), so that every data set, however small, has them: items without a visit, a FLOAT of
+        1e308, 40 nines in bps, a result of 1e308, refuted / entered-in-error / retired issues, all-day and
+        past-midnight appointments, cancelled, no-show and hidden ones, one 9 months ahead, a series since 2022."""
+        pid = p["pid"]
+        when = DT.combine(self.today - TD(days=40), datetime.time(10, 0))
+        enc = self._encounter(rng, p, when, first=False)
+        vid = self._next("form_vitals")
+        self.w.add("form_vitals", (vid, _uuid(rng), when, pid, self.nurse[1], "Default", 1, 1, "9" * 40, "85",
+                                   160, 66, 98.6, "Oral", 70, 16, "", 25.8, "Overweight", 0, 0, 98, when))
+        self._form(rng, pid, enc["number"], when, "Vitals", "vitals", vid, self.nurse[1], enc["provider_id"],
+                   deleted=0)
+        for amount in (1e308, 0.5):
+            self.w.add("immunizations", (
+                self._next("immunizations"), _uuid(rng), pid, when - TD(days=400), None, "141", "SKB", "AB12345",
+                p["provider_id"], None, when.date(), when.date(), "", when, when, p["provider_id"], amount, "9",
+                when.date(), "intramuscular", "left_deltoid", 0, "Completed", "new_immunization_record", None,
+                p["provider_id"], None))
+        order_id, report_id = self._next("procedure_order"), self._next("procedure_report")
+        self.w.add("procedure_order", (order_id, _uuid(rng), enc["provider_id"], pid, enc["number"], when, when,
+                                       "normal", "complete", "", 1, f"RFL{order_id:08d}", 1, "Blood", "", "0",
+                                       "ICD10:Z00.00", "laboratory_test", "order", enc["facility_id"]))
+        self.w.add("procedure_order_code", (order_id, 1, "51990-0", "Basic metabolic panel - Blood", "1",
+                                            "ICD10:Z00.00", 0, "Basic metabolic panel - Blood", "laboratory_test"))
+        self.w.add("procedure_report", (report_id, _uuid(rng), order_id, 1, when, "-0500", when + TD(days=1),
+                                        "-0500", enc["provider_id"], f"S{report_id:09d}", "final", "reviewed", ""))
+        self.w.add("procedure_result", (self._next("procedure_result"), _uuid(rng), report_id, "N", "2345-7",
+                                        "Glucose [Mass/volume] in Serum or Plasma", when, LAB_NAME, "mg/dL", "1e308",
+                                        "", "HH", "Interface overflow value", 0, "final"))
+        for kind, title, verification, activity, enddate in (
+                ("medical_problem", "Systemic lupus erythematosus (ruled out)", "refuted", 1, None),
+                ("allergy", "Shellfish (entered on the wrong chart)", "entered-in-error", 1, None),
+                ("medication", "Warfarin 5 mg tablet", "", 0, None)):
+            self.w.add("lists", (self._next("lists"), _uuid(rng), when, kind, "", title, when, enddate, 0, "",
+                                 activity, "", pid, p["provider_user"], "Default", 0, "", verification, None, "0",
+                                 "0", when, None))
+        weekly = php_serialize({"event_repeat_freq": "1", "event_repeat_freq_type": "1", "event_repeat_on_num": "1",
+                                "event_repeat_on_day": "0", "event_repeat_on_freq": "0", "exdate": ""})
+        for offset, start, end, duration, allday, status, eventstatus, recurrtype, spec, title in (
+                (5, "00:00:00", "24:00:00", 86400, 1, "-", 1, 0, NON_RECURRING_SPEC, "Health fair"),
+                (9, "23:30:00", "24:30:00", 3600, 0, "-", 1, 0, NON_RECURRING_SPEC, "Sleep study"),
+                (12, "10:00:00", "10:15:00", 900, 0, "x", 1, 0, NON_RECURRING_SPEC, "Office Visit"),
+                (15, "10:00:00", "10:15:00", 900, 0, "?", 1, 0, NON_RECURRING_SPEC, "Office Visit"),
+                (18, "10:00:00", "10:15:00", 900, 0, "-", -1, 0, NON_RECURRING_SPEC, "Office Visit"),
+                (270, "08:30:00", "09:00:00", 1800, 0, "-", 1, 0, NON_RECURRING_SPEC, "Annual physical"),
+                (-4 * 365, "16:00:00", "16:45:00", 2700, 0, "-", 1, 1, weekly, "Physical therapy")):
+            day = self.today + TD(days=offset)
+            self.w.add("openemr_postcalendar_events", (
+                self._next("pc_eid"), _uuid(rng), 5, 0, str(p["provider_id"]), str(pid), title,
+                DT.combine(self.today - TD(days=3), datetime.time(9)), "", "1", day, None, duration, recurrtype,
+                spec, 0, start, end, allday, eventstatus, 0, status, p["facility_id"], p["facility_id"], "NO", "NO",
+                ""))
+
     def _vitals(self, rng, p, enc):
         vid = self._next("form_vitals")
         weight = round(p["weight"] * rng.uniform(0.97, 1.03), 1)
@@ -429,9 +512,12 @@ class Generator:
         if rng.random() < 0.2:
             height, bmi, status = 0, 0, ""
         bp_missing = rng.random() < 0.04
+        bps_text, bpd_text = str(bps), str(bpd)
+        if rng.random() < 0.002:
+            bps_text = "9" * 40  # varchar(40): free text that no rounding holds (issue 10, item 9)
         self.w.add("form_vitals", (
             vid, self._maybe_uuid(rng), enc["date"], p["pid"], self.nurse[1], "Default", 1, 1,
-            None if bp_missing else str(bps), None if bp_missing else str(bpd), weight, height, temperature,
+            None if bp_missing else bps_text, None if bp_missing else bpd_text, weight, height, temperature,
             "Oral" if temperature else "", int(rng.gauss(74, 9)), rng.choice((14, 16, 16, 18, 0)),
             "" if rng.random() < 0.9 else "Patient anxious, BP repeated", bmi, status, 0, 0,
             rng.choice((97, 98, 99, 100, 96, 0)), enc["date"],
@@ -513,7 +599,7 @@ class Generator:
             self.w.add("lists", (
                 list_id, self._maybe_uuid(rng), begdate + TD(hours=9), "medical_problem", "", title, begdate,
                 enddate, occurrence, diagnosis, 1, "", pid, p["provider_user"], "Default", outcome, "",
-                rng.choice(("confirmed", "confirmed", "unconfirmed", "")), None, "0", "0", begdate, None))
+                _verification(rng, rich), None, "0", "0", begdate, None))
             problem = {"id": list_id, "icd": icd, "title": title, "begdate": begdate, "chronic": chronic,
                        "sensitive": sensitive, "resolved": outcome == 1, "enddate": enddate}
             problems.append(problem)
@@ -547,7 +633,8 @@ class Generator:
             self.w.add("lists", (
                 self._next("lists"), self._maybe_uuid(rng), p["regdate"], "allergy", "", title, begdate, enddate, 0,
                 code, 1, "Reported by patient" if rng.random() < 0.3 else "", p["pid"], p["provider_user"],
-                "Default", 1 if enddate else 0, reaction, rng.choice(("confirmed", "unconfirmed", "")), severity,
+                "Default", 1 if enddate else 0, reaction, _verification(rng, rich, ("confirmed", "unconfirmed", "")),
+                severity,
                 "0", "0", p["regdate"], None))
 
     def _medications(self, rng, p, problems, encounters, rich):
@@ -574,13 +661,14 @@ class Generator:
             self.w.add("lists", (
                 list_id, self._maybe_uuid(rng), start, "medication", "", drug, start,
                 DT.combine(end_date, datetime.time(0)) if end_date else None, 0, f"RXCUI:{rxnorm}",
-                0 if (end_date and rng.random() < 0.5) else 1, "", pid, p["provider_user"], "Default",
+                0 if ((end_date and rng.random() < 0.5) or (not rich and rng.random() < 0.05)) else 1, "", pid,
+                p["provider_user"], "Default",
                 1 if end_date else 0, "", "", None, "0", "0", start, None))
             rx_id = self._next("prescriptions")
             provider_id = enc["provider_id"] if enc else p["provider_id"]
             self.w.add("prescriptions", (
                 rx_id, self._maybe_uuid(rng), pid, start, start + TD(days=rng.randrange(0, 60)), provider_id,
-                enc["number"] if enc else 0, start.date(), drug, 0, rxnorm, int(form), "1",
+                enc["number"] if (enc and rng.random() < 0.4) else None, start.date(), drug, 0, rxnorm, int(form), "1",
                 str(rng.choice((30, 60, 90))), size, int(unit), route, int(interval), 1, rng.randrange(0, 6),
                 rng.choice((30, 60, 90)), 1, "", active, p["provider_user"], end_date, problem["title"],
                 self.zd if rng.random() < 0.8 else start.date(), "community", "Home/Community", "order", "Order", sig,
@@ -602,7 +690,7 @@ class Generator:
             drug, rxnorm, size, unit, form, route, interval, sig, icd, short = reference.MEDICATIONS[18]
             start = DT.combine(self.today - TD(days=rng.randrange(20, 400)), datetime.time(11))
             self.w.add("prescriptions", (
-                self._next("prescriptions"), self._maybe_uuid(rng), pid, start, start, p["provider_id"], 0,
+                self._next("prescriptions"), self._maybe_uuid(rng), pid, start, start, p["provider_id"], None,
                 start.date(), drug, 0, rxnorm, int(form), "1", "20", size, int(unit), route, int(interval), 1, 0, 0,
                 0, "", 1, p["provider_user"], (start + TD(days=7)).date(), "Pain", self.zd, "community",
                 "Home/Community", "order", "Order", sig, "", 0, 0))
@@ -632,6 +720,8 @@ class Generator:
             status, refusal, amount = "Completed", None, 0.5
             if not rich and rng.random() < 0.03:
                 status, refusal, amount = "Refused", "03", 0
+            elif not rich and rng.random() < 0.002:
+                amount = 1e308  # a FLOAT column holds what a typo put there (MariaDB clamps it to 3.4e38)
             enc = next((e for e in encounters if e["date"].date() == when.date()), None)
             provider_id = enc["provider_id"] if enc else p["provider_id"]
             self.w.add("immunizations", (
@@ -645,7 +735,9 @@ class Generator:
                 "intramuscular",
                 rng.choice(("left_deltoid", "right_deltoid", "left_arm",
                             "left_thigh" if p["age"] < 3 else "right_arm")),
-                erroneous, status, "new_immunization_record", refusal, p["provider_id"], enc["number"] if enc else 0))
+                erroneous, status, "new_immunization_record", refusal, p["provider_id"],
+                # Most immunizations have no encounter (NULL), as in real OpenEMR data (issue 10, item 1).
+                enc["number"] if enc else (0 if rng.random() < 0.05 else None)))
 
     def _labs(self, rng, p, encounters, problems, heavy, rich):
         if not encounters:
@@ -693,7 +785,7 @@ class Generator:
             reported = when + TD(days=rng.choice((1, 1, 2, 3)), hours=rng.randrange(0, 6))
             age_days = (self.now - reported).days
             review = "reviewed" if age_days > 5 and rng.random() < 0.9 else "received"
-            report_status = rng.choices(("final", "prelim", "correct", "error"), weights=(90, 5, 4, 1))[0]
+            report_status = rng.choices(("final", "prelim", "correct", "error", "cancel"), weights=(90, 5, 4, 1, 1))[0]
             self.w.add("procedure_report", (
                 report_id, self._maybe_uuid(rng), order_id, seq, when, "-0500", reported, "-0500", enc["provider_id"],
                 f"S{report_id:09d}", report_status, review,
@@ -742,11 +834,16 @@ class Generator:
             if rng.random() < 0.12:
                 # Interfaces that store the raw HL7 OBX-8 flag instead of the list's option_id.
                 abnormal = {"vhigh": "HH", "vlow": "LL", "high": "H", "low": "L", "no": "N", "": ""}[abnormal]
+        if kind != "S" and rng.random() < 0.05:
+            range_text = ""  # the lab sent no range: the catalogue's stands in (§1.12)
+        if rng.random() < 0.0005:
+            value, abnormal = "1e308", "HH"  # an interface's overflow sentinel, stored as text
         if rng.random() < 0.01:
             value, abnormal, comments = rng.choice(("DNR", "TNP")), "", "Specimen not suitable for testing."
         elif rng.random() < 0.02:
             comments = "Result confirmed by repeat analysis."
-        status = {"prelim": "prelim", "correct": "correct", "error": "error"}.get(report_status, "final")
+        status = {"prelim": "prelim", "correct": "correct", "error": "error", "cancel": "cancel"}.get(
+            report_status, "final")
         return (self._next("procedure_result"), self._maybe_uuid(rng), report_id, data_type, loinc, name, when,
                 LAB_NAME, units, value, range_text, abnormal, comments, 0, status)
 
@@ -754,9 +851,12 @@ class Generator:
         pid = p["pid"]
         pc_pid = str(pid)  # varchar in OpenEMR: always a string
 
-        def add(day, catid, status, recurrtype=0, spec=NON_RECURRING_SPEC, end_date="none", hometext="", start=None):
+        def add(day, catid, status, recurrtype=0, spec=NON_RECURRING_SPEC, end_date="none", hometext="", start=None,
+                duration=None, allday=0, eventstatus=1):
             minutes = start if start is not None else rng.randrange(8 * 4, 16 * 4) * 15
-            duration = 1800 if catid == 10 else 900
+            duration = duration or (1800 if catid == 10 else 900)
+            # OpenEMR's editor does not wrap the end time: 23:30 + 1 h is '24:30:00', all day is 00:00-24:00
+            # (schema doc §2.5); TIME holds up to 838:59:59.
             end_minutes = minutes + duration // 60
             if end_date == "none":
                 end_date = None if rng.random() < 0.5 else self.zd  # non-recurring: NULL or the legacy zero date
@@ -766,7 +866,7 @@ class Generator:
                 self._next("pc_eid"), self._maybe_uuid(rng, 0.05), catid, 0, str(provider_id), pc_pid, title,
                 DT.combine(day - TD(days=rng.randrange(1, 40)), datetime.time(9, 5)), hometext, "1", day, end_date,
                 duration, recurrtype, spec, 0, f"{minutes // 60:02d}:{minutes % 60:02d}:00",
-                f"{end_minutes // 60:02d}:{end_minutes % 60:02d}:00", 0, 1, 0, status, p["facility_id"],
+                f"{end_minutes // 60:02d}:{end_minutes % 60:02d}:00", allday, eventstatus, 0, status, p["facility_id"],
                 p["facility_id"], "NO", "YES" if rng.random() < 0.3 else "NO", ""))
 
         def hometext():
@@ -787,8 +887,28 @@ class Generator:
             add(day, 9, rng.choice(("x", "?", "%", "!")), hometext=hometext())
         n_future = 2 if rich else rng.choices((0, 1, 2), weights=(55, 35, 10))[0]
         for i in range(n_future):
-            day = self.today + TD(days=rng.randrange(2, 120) if not rich else 6 + 21 * i)
+            # Up to a year ahead: the annual physical is booked 7-11 months out (issue 10, item 2).
+            day = self.today + TD(days=rng.choice((rng.randrange(2, 120), rng.randrange(180, 350)))
+                                  if not rich else 6 + 21 * i)
             add(day, rng.choice((9, 9, 13, 5)), rng.choice(("-", "-", "AVM", "^", "*")), hometext=hometext())
+        if not rich:
+            roll = rng.random()
+            day = self.today + TD(days=rng.randrange(1, 200))
+            if roll < 0.08:  # cancelled (x, % late), no-show (?) or hidden (eventstatus -1) ahead of today
+                add(day, 9, rng.choice(("x", "x", "%", "?")), hometext=hometext())
+            elif roll < 0.10:
+                add(day, 9, "-", eventstatus=-1)
+            elif roll < 0.13:  # an all-day event: pc_alldayevent 1, 00:00 to 24:00
+                add(day, 13, "-", start=0, duration=86400, allday=1)
+            elif roll < 0.15:  # 23:30 for an hour: pc_endTime '24:30:00'
+                add(day, 5, "-", start=23 * 60 + 30, duration=3600)
+            if rng.random() < 0.03:
+                # A long-running weekly series (therapy, dialysis) that started years ago and has no end.
+                first = self.today - TD(days=rng.randrange(2 * 365, 4 * 365))
+                spec = {"event_repeat_freq": "1", "event_repeat_freq_type": "1", "event_repeat_on_num": "1",
+                        "event_repeat_on_day": "0", "event_repeat_on_freq": "0", "exdate": ""}
+                add(first, 5, "-", recurrtype=1, spec=php_serialize(spec), end_date=None,
+                    hometext=":text:Weekly therapy session")
         if rich or rng.random() < 0.05:
             # A recurring series straddling today: weekly (type 1) or monthly on the Nth weekday (type 2),
             # with exceptions in exdate (yyyymmdd, comma separated) and an end of series in pc_endDate.

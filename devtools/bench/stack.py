@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.mariadb import MariaDBServer, free_port
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PY = sys.executable
 
 OPENEMR_DB = "openemr"
@@ -98,15 +98,17 @@ class Stack:
         env.update(extra or {})
         return env
 
-    def manage(self, *args, stream=False, timeout=3600):
-        """Run manage.py; stream=True shows its output (progress) live."""
+    def manage(self, *args, stream=False, timeout=3600, devtools=False):
+        """Run manage.py; stream=True shows its output (progress) live; devtools=True installs the dev-tools
+        app (fake_openemr) for that one command, never for the server."""
         cmd = [PY, str(REPO / "manage.py"), *args]
+        env = self.env({"PORTAL_DEVTOOLS": "1"} if devtools else None)
         if stream:
-            proc = subprocess.run(cmd, cwd=REPO, env=self.env(), timeout=timeout)
+            proc = subprocess.run(cmd, cwd=REPO, env=env, timeout=timeout)
             if proc.returncode:
                 raise RuntimeError(f"manage.py {args[0]} failed ({proc.returncode})")
             return ""
-        proc = subprocess.run(cmd, cwd=REPO, env=self.env(), timeout=timeout, capture_output=True, text=True)
+        proc = subprocess.run(cmd, cwd=REPO, env=env, timeout=timeout, capture_output=True, text=True)
         if proc.returncode:
             raise RuntimeError(f"manage.py {args[0]} failed:\n{proc.stdout}\n{proc.stderr}")
         return proc.stdout

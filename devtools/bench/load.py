@@ -12,7 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench.web import Browser
+from devtools.bench.web import Browser
 
 WRK = "/usr/bin/wrk"
 

@@ -1,4 +1,4 @@
-"""The audit append as it was before issue 12 (audit/chain.py at commit ad925fe), for bench/audit_scaling.py only.
+"""The audit append as it was before issue 12 (audit/chain.py at commit ad925fe), for devtools/bench/audit_scaling.py only.
 
 Lock the one head row (SELECT ... FOR UPDATE), insert event seq+1 signed over the previous MAC, move the head,
 commit: every writer of every host queues on that row. Its events go to the same table with ids far above the

@@ -23,6 +23,7 @@ class Immunization:
     site: str = ""
     completion_status: str = ""
     unit: str = ""
+    cvx_code: str = ""  # immunizations.cvx_code as recorded (the FHIR download codes the vaccine with it)
 
     @property
     def amount_text(self):
@@ -61,7 +62,7 @@ def _immunizations(rows, names):
     for row in rows:
         code = clean(row["cvx_code"])
         amount = units.number_display(row["amount_administered"], decimals=2) or ""
-        item = Immunization(row["id"], "", row["administered_date"], clean(row["lot_number"]), amount)
+        item = Immunization(row["id"], "", row["administered_date"], clean(row["lot_number"]), amount, cvx_code=code)
         fallback = f"Vaccine (CVX code {code})" if code else "Vaccine (name not recorded)"
         if cvx.get(code):
             item.name = cvx[code]

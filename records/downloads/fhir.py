@@ -89,6 +89,12 @@ def _instant(moment):
     return None
 
 
+def _cvx_concept(code, name):
+    if not code:
+        return _text_concept(name)
+    return {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": code, "display": name}], "text": name}
+
+
 def _text_concept(text):
     return {"text": text}
 
@@ -259,8 +265,8 @@ class _Builder:
             refused = (item.completion_status or "").lower() in ("refused", "not administered", "not-done")
             body = {
                 "status": "not-done" if refused else "completed",
-                # The query layer gives the vaccine's name (from its CVX code); the code itself is not exposed.
-                "vaccineCode": _text_concept(item.name),
+                # US Core binds vaccineCode to CVX: the recorded code with its name, or the name alone.
+                "vaccineCode": _cvx_concept(item.cvx_code, item.name),
                 "patient": self.patient,
                 "primarySource": True,
                 "lotNumber": item.lot_number,

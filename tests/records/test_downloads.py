@@ -173,6 +173,10 @@ def test_bundle_holds_exactly_what_the_pages_list(alice_client, rich):
     assert statuses["Lisinopril 10 mg"] == "active" and statuses["Amoxicillin 10 mg"] == "completed"
     assert sorted(i["vaccineCode"]["text"] for i in _resources(data, "Immunization")) == sorted(
         i.name for i in queries.immunizations(1))
+    # US Core's CVX binding: every vaccine recorded with a CVX code carries it as a coding.
+    coded = sorted(c["code"] for i in _resources(data, "Immunization") for c in i["vaccineCode"].get("coding", [])
+                   if c["system"] == "http://hl7.org/fhir/sid/cvx")
+    assert coded and coded == sorted(i.cvx_code for i in queries.immunizations(1) if i.cvx_code)
     page_results = [r for report in queries.lab_reports(1).reports for r in report.results]
     labs = [o for o in _resources(data, "Observation") if o["category"][0]["coding"][0]["code"] == "laboratory"]
     assert sorted((o["code"]["text"], o.get("valueQuantity", {}).get("value", o.get("valueString"))) for o in labs) \

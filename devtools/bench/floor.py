@@ -14,8 +14,6 @@ import statistics
 import time
 from zoneinfo import ZoneInfo
 
-from records.chart.appointments import _add_months  # date arithmetic only: the floor's SQL stays hand-written
-
 SENSITIVE = ("SELECT s.encounter FROM form_encounter s WHERE s.pid = %(pid)s AND s.encounter IS NOT NULL "
              "AND s.sensitivity IS NOT NULL AND s.sensitivity NOT IN ('', 'normal')")
 NOT_SENSITIVE = "(fe.sensitivity IS NULL OR fe.sensitivity IN ('', 'normal'))"
@@ -244,6 +242,17 @@ def page_sql(name):
 
 
 NEEDS = {"visit": "encounter", "result": "report", "analyte": "analyte"}
+
+
+def _add_months(day, months):
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for candidate in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
 
 
 def params_for(pid, ids, *, months=6, tz="America/New_York", indexed=False, lookback_days=3 * 365):

@@ -245,6 +245,8 @@ NEEDS = {"visit": "encounter", "result": "report", "analyte": "analyte"}
 
 
 def _add_months(day, months):
+    # A copy of records.chart.appointments._add_months: this module is imported before django.setup(), so it
+    # cannot import the chart (which imports the models).
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     for candidate in (31, 30, 29, 28):
